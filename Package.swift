@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "gridpass",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gridpass", targets: ["gridpass"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: - C libraries (module.modulemap + shim.h, nothing else)
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // MARK: - Thin Swift owners of the C libraries
+        .target(name: "GridPassCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "QRImaging", dependencies: ["CQRencode", "CPNG"], swiftSettings: swiftSettings),
+
+        // MARK: - Domain, persistence, HTTP, CLI
+        .target(name: "GridPassResources", path: "Resources",
+                exclude: ["README.md"],
+                resources: [.copy("templates"), .copy("demo"), .copy("static")],
+                swiftSettings: swiftSettings),
+        .target(name: "GridPassCore", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
+        .target(name: "GridPassStore", dependencies: [
+            "GridPassCore", "GridPassCrypto",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: swiftSettings),
+        .target(name: "GridPassServer", dependencies: [
+            "GridPassCore", "GridPassStore", "QRImaging", "GridPassResources", "GridPassCrypto",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        .executableTarget(name: "gridpass", dependencies: [
+            "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+
+        // MARK: - Tests
+        .testTarget(name: "GridPassCryptoTests", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "QRImagingTests", dependencies: ["QRImaging"], swiftSettings: swiftSettings),
+        .testTarget(name: "GridPassCoreTests", dependencies: ["GridPassCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GridPassStoreTests", dependencies: ["GridPassStore", "GridPassCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GridPassServerTests", dependencies: [
+            "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: swiftSettings),
+    ]
+)

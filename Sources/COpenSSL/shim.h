@@ -1,0 +1,35 @@
+#ifndef COPENSSL_SHIM_H
+#define COPENSSL_SHIM_H
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/params.h>
+#include <openssl/core_names.h>
+
+/// A MAC context keyed for HMAC-SHA256. The EVP_MAC is fetched once by the caller and reused.
+static inline EVP_MAC *COpenSSL_fetch_hmac(void) { return EVP_MAC_fetch(NULL, "HMAC", NULL); }
+
+static inline int COpenSSL_hmac_init(EVP_MAC_CTX *ctx, const unsigned char *key, size_t keylen) {
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    return EVP_MAC_init(ctx, key, keylen, params);
+}
+
+/// Re-initialises a keyed context for a new message, keeping its key (NULL key = reuse).
+static inline int COpenSSL_hmac_reset(EVP_MAC_CTX *ctx) {
+    return EVP_MAC_init(ctx, NULL, 0, NULL);
+}
+
+static inline int COpenSSL_gcm_set_ivlen(EVP_CIPHER_CTX *ctx, int len) {
+    return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, len, NULL);
+}
+static inline int COpenSSL_gcm_get_tag(EVP_CIPHER_CTX *ctx, unsigned char *tag, int len) {
+    return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, len, tag);
+}
+static inline int COpenSSL_gcm_set_tag(EVP_CIPHER_CTX *ctx, unsigned char *tag, int len) {
+    return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, len, tag);
+}
+
+#endif

@@ -1,0 +1,51 @@
+import GridPassCrypto
+
+/// What a key of the key ring is for. Keys of one purpose never serve another.
+public enum KeyPurpose: String, Sendable, CaseIterable, Codable {
+    case posterTokens = "poster-tokens"
+    case healthCodes = "health-codes"
+    case dataEncryption = "data-encryption"
+}
+
+/// One 32-byte secret of the key ring, with a MAC context ready for use.
+public struct RingKey: Sendable {
+    public let id: UInt16
+    public let purpose: KeyPurpose
+    public let createdAt: Int64
+    public let secret: [UInt8]
+    public let mac: HMACSHA256
+
+    public init(id: UInt16, purpose: KeyPurpose, createdAt: Int64, secret: [UInt8]) throws {
+        self.id = id
+        self.purpose = purpose
+        self.createdAt = createdAt
+        self.secret = secret
+        self.mac = try HMACSHA256(key: secret)
+    }
+}
+
+/// The keys in memory: every key by id (old ones stay for verification) and, per purpose, the
+/// newest one, which signs.
+public struct KeySet: Sendable {
+    public let keys: [UInt16: RingKey]
+
+    public init(_ keys: [RingKey]) {
+        self.keys = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The key that signs new tokens of `purpose` (the newest).
+    public func current(_ purpose: KeyPurpose) -> RingKey? {
+        keys.values.filter { $0.purpose == purpose }.max { $0.id < $1.id }
+    }
+
+    /// The oldest key of `purpose`: stable for the life of the data directory.
+    public func first(_ purpose: KeyPurpose) -> RingKey? {
+        keys.values.filter { $0.purpose == purpose }.min { $0.id < $1.id }
+    }
+
+    /// A key by id, only if it has the given purpose.
+    public func key(id: UInt16, purpose: KeyPurpose) -> RingKey? {
+        guard let key = keys[id], key.purpose == purpose else { return nil }
+        return key
+    }
+}

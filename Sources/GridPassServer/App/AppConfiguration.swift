@@ -1,0 +1,31 @@
+import Foundation
+
+/// Everything `gridpass serve` is told on its command line (CONTRACT §1).
+public struct AppConfiguration: Sendable {
+    public var dataDirectory: String
+    public var host: String
+    public var port: Int
+    /// The base URL printed on posters; `http://HOST:PORT` when not given.
+    public var publicURL: String?
+    public var demo: Bool
+    /// Lifetime of a health code in seconds.
+    public var codeTTL: Int
+    public var rulesFile: String?
+
+    public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
+                demo: Bool = false, codeTTL: Int = 86_400, rulesFile: String? = nil) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.demo = demo
+        self.codeTTL = codeTTL
+        self.rulesFile = rulesFile
+    }
+
+    public var effectivePublicURL: String {
+        var url = publicURL ?? "http://\(host):\(port)"
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import GridPassCore
+import Hummingbird
+import Logging
+
+/// Builds the GridPass application. `gridpass serve` and the tests both call this, so what is
+/// tested is what ships.
+public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
+    var logger = logger ?? Logger(label: "gridpass")
+    logger[metadataKey: "data"] = .string(config.dataDirectory)
+    let services = try await AppServices.open(dataDirectory: config.dataDirectory)
+    try await services.settings.setSetting(SettingKey.publicURL, config.effectivePublicURL)
+    if config.demo {
+        let summary = try await DemoData.load(into: services.places)
+        logger.info("demo street loaded", metadata: ["inserted": "\(summary.inserted)", "updated": "\(summary.updated)"])
+    }
+    let router = buildRouter(services, config: config)
+    let runningLogger = logger
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "GridPass"),
+        onServerRunning: { channel in
+            runningLogger.info("serving", metadata: ["address": "\(channel.localAddress?.description ?? "?")",
+                                              "public_url": .string(config.effectivePublicURL)])
+        },
+        logger: logger
+    )
+}
+
+/// The routes of every capability, each added by its own controller.
+public func buildRouter(_ services: AppServices, config: AppConfiguration) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.get("/healthz") { _, _ in "ok\n" }
+    PosterController(services: services).addRoutes(to: router)
+    return router
+}

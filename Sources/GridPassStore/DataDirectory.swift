@@ -1,0 +1,50 @@
+import Foundation
+import GridPassCore
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The data directory (CONTRACT §1): the SQLite database and the key ring, created on first use
+/// with owner-only permissions (directory 0700, files 0600).
+public struct DataDirectory: Sendable {
+    public let url: URL
+    public var databasePath: String { url.appendingPathComponent("gridpass.sqlite").path }
+    public var keyRingPath: String { url.appendingPathComponent("keyring.json").path }
+
+    public init(path: String) throws {
+        // New files of this process are private whatever the caller's umask.
+        umask(0o077)
+        url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+        if !FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    /// Opens (creating if needed, mode 0600) the database and runs the migrations.
+    public func openDatabase() throws -> DatabasePool {
+        try Self.createPrivateFile(databasePath)
+        var config = Configuration()
+        config.busyMode = .timeout(10)  // CLI commands and the server may write at the same time
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: databasePath, configuration: config)
+        try Migrations.migrator.migrate(pool)
+        return pool
+    }
+
+    /// Opens the key ring, creating a key of every purpose that has none.
+    public func openKeyRing() throws -> KeyRing {
+        try KeyRing(path: keyRingPath)
+    }
+
+    /// Creates an empty file with mode 0600 if none exists; tightens the mode of an existing one.
+    static func createPrivateFile(_ path: String) throws {
+        let fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        fchmod(fd, 0o600)
+        close(fd)
+    }
+}

@@ -1,0 +1,126 @@
+import CPNG
+
+/// An RGB colour for drawing codes.
+public struct RGB: Sendable, Equatable {
+    public var r: UInt8, g: UInt8, b: UInt8
+    public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) { (self.r, self.g, self.b) = (r, g, b) }
+    public static let black = RGB(0, 0, 0)
+    public static let white = RGB(255, 255, 255)
+    public var hex: String {
+        let digits = Array("0123456789abcdef")
+        return "#" + [r, g, b].map { "\(digits[Int($0 >> 4)])\(digits[Int($0 & 15)])" }.joined()
+    }
+}
+
+/// Writes QR matrices as PNG with libpng's simplified API (no setjmp/longjmp).
+public enum PNGEncoder {
+    public struct Error: Swift.Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { "PNG encoding failed: \(message)" }
+    }
+
+    public enum Style: Sendable, Equatable {
+        /// 8-bit greyscale, black on white.
+        case gray
+        /// A two-entry palette, written by libpng at 1 bit per pixel.
+        case palette(dark: RGB, light: RGB)
+
+        public static let monochrome = Style.palette(dark: .black, light: .white)
+    }
+
+    /// Encodes `matrix` with square modules of `scale` pixels and a quiet zone of `quietZone` modules.
+    public static func encode(_ matrix: QRMatrix, scale: Int, quietZone: Int = 4, style: Style = .monochrome) throws -> [UInt8] {
+        guard scale >= 1, quietZone >= 0 else { throw Error(message: "scale must be ≥ 1 and quiet zone ≥ 0") }
+        let side = (matrix.size + 2 * quietZone) * scale
+        let (dark, light): (UInt8, UInt8)
+        var colormap: [UInt8] = []
+        var format = CPNG_FORMAT_GRAY()
+        switch style {
+        case .gray:
+            (dark, light) = (0, 255)
+        case .palette(let d, let l):
+            (dark, light) = (0, 1)
+            colormap = [d.r, d.g, d.b, l.r, l.g, l.b]
+            format = CPNG_FORMAT_RGB_COLORMAP()
+        }
+        let pixels = rasterize(matrix, scale: scale, quietZone: quietZone, dark: dark, light: light)
+
+        var image = CPNG_image(UInt32(side), UInt32(side), format)
+        if !colormap.isEmpty { image.colormap_entries = 2 }
+        defer { png_image_free(&image) }
+        // Upper bound of the compressed size; libpng reports the exact need if it is too small.
+        var size = png_alloc_size_t(side * side + side * 8 + 4096)
+        var out = [UInt8](repeating: 0, count: Int(size))
+        var ok = write(&image, into: &out, size: &size, pixels: pixels, stride: side, colormap: colormap)
+        if ok == 0 && !CPNG_IMAGE_ERROR_SET(&image) && Int(size) > out.count {
+            out = [UInt8](repeating: 0, count: Int(size))
+            ok = write(&image, into: &out, size: &size, pixels: pixels, stride: side, colormap: colormap)
+        }
+        guard ok != 0 else { throw Error(message: message(of: image)) }
+        out.removeSubrange(Int(size)...)
+        return out
+    }
+
+    private static func write(_ image: inout png_image, into out: inout [UInt8], size: inout png_alloc_size_t,
+                              pixels: [UInt8], stride: Int, colormap: [UInt8]) -> Int32 {
+        out.withUnsafeMutableBytes { buf in
+            pixels.withUnsafeBytes { px in
+                colormap.withUnsafeBytes { cm in
+                    CPNG_write_to_memory(&image, buf.baseAddress, &size, px.baseAddress, Int32(stride),
+                                         colormap.isEmpty ? nil : cm.baseAddress)
+                }
+            }
+        }
+    }
+
+    private static func CPNG_IMAGE_ERROR_SET(_ image: inout png_image) -> Bool { CPNG_IMAGE_ERROR(&image) != 0 }
+
+    private static func message(of image: png_image) -> String {
+        var image = image
+        return withUnsafeBytes(of: &image.message) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+
+    /// One byte per pixel: each module row is drawn once and then copied `scale - 1` times.
+    static func rasterize(_ matrix: QRMatrix, scale: Int, quietZone: Int, dark: UInt8, light: UInt8) -> [UInt8] {
+        let side = (matrix.size + 2 * quietZone) * scale
+        return [UInt8](unsafeUninitializedCapacity: side * side) { buf, count in
+            buf.initialize(repeating: light)
+            let base = buf.baseAddress!
+            for y in 0..<matrix.size {
+                let rowStart = base + ((y + quietZone) * scale) * side
+                let row = matrix.modules[(y * matrix.size)..<((y + 1) * matrix.size)]
+                var px = rowStart + quietZone * scale
+                for module in row {
+                    if module { px.update(repeating: dark, count: scale) }
+                    px += scale
+                }
+                for copy in 1..<scale {
+                    (rowStart + copy * side).update(from: rowStart, count: side)
+                }
+            }
+            count = side * side
+        }
+    }
+}
+
+/// Reads PNG files back into 8-bit grey pixels (used by tests and to check output).
+public enum PNGDecoder {
+    public struct Image: Sendable {
+        public let width: Int, height: Int
+        public let gray: [UInt8]
+    }
+
+    public static func decodeGray(_ data: [UInt8]) throws -> Image {
+        var image = CPNG_image(0, 0, 0)
+        defer { png_image_free(&image) }
+        let began = data.withUnsafeBytes { CPNG_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard began != 0 else { throw PNGEncoder.Error(message: "not a readable PNG") }
+        image.format = CPNG_FORMAT_GRAY()
+        var buffer = [UInt8](repeating: 0, count: CPNG_IMAGE_SIZE(&image))
+        let finished = buffer.withUnsafeMutableBytes { CPNG_finish_read(&image, $0.baseAddress, 0) }
+        guard finished != 0 else { throw PNGEncoder.Error(message: "PNG read failed") }
+        return Image(width: Int(image.width), height: Int(image.height), gray: buffer)
+    }
+}

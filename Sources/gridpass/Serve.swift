@@ -1,0 +1,33 @@
+import ArgumentParser
+import GridPassServer
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve GridPass over HTTP.")
+
+    @OptionGroup var data: DataOption
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(name: .customLong("public-url"), help: "Base URL printed on posters (default http://HOST:PORT).")
+    var publicURL: String?
+    @Flag(help: "Load the demo street (idempotent).") var demo = false
+    @Option(name: .customLong("code-ttl"), help: "Lifetime of a health code in seconds.") var codeTTL = 86_400
+    @Option(help: "A rules file replacing the default rules.") var rules: String?
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+        guard codeTTL >= 1 else { throw ValidationError("--code-ttl must be at least 1 second") }
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            throw ValidationError("--public-url must start with http:// or https://")
+        }
+    }
+
+    func run() async throws {
+        bootstrapLogging()
+        let config = AppConfiguration(dataDirectory: data.data, host: host, port: port, publicURL: publicURL,
+                                      demo: demo, codeTTL: codeTTL, rulesFile: rules)
+        let app = try await buildApplication(config)
+        try await app.runService()
+    }
+}
