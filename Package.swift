@@ -54,12 +54,13 @@ let package = Package(
         ], swiftSettings: swiftSettings),
 
         // MARK: - Tests
+        .target(name: "GridPassTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "GridPassCryptoTests", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "QRImagingTests", dependencies: ["QRImaging"], swiftSettings: swiftSettings),
+        .testTarget(name: "QRImagingTests", dependencies: ["QRImaging", "GridPassTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GridPassCoreTests", dependencies: ["GridPassCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "GridPassStoreTests", dependencies: ["GridPassStore", "GridPassCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GridPassStoreTests", dependencies: ["GridPassStore", "GridPassCore", "GridPassTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GridPassServerTests", dependencies: [
-            "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging",
+            "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging", "GridPassTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
     ]

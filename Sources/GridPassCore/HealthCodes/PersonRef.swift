@@ -1,0 +1,52 @@
+import GridPassCrypto
+
+/// The opaque reference to a person carried by a health code: 8 random bytes chosen by the
+/// store when the person is created. It is never derived from a name, identity number or phone,
+/// so a code reveals nothing about who holds it.
+public struct PersonRef: Hashable, Sendable, CustomStringConvertible {
+    public static let size = 8
+
+    public let bytes: [UInt8]
+
+    /// - Returns: nil unless `bytes` has exactly 8 bytes.
+    public init?(bytes: some Collection<UInt8>) {
+        guard bytes.count == Self.size else { return nil }
+        self.bytes = Array(bytes)
+    }
+
+    /// Parses 16 hexadecimal digits (either case), the form `hex` produces.
+    public init?(hex: some StringProtocol) {
+        let digits = Array(hex.utf8)
+        guard digits.count == Self.size * 2 else { return nil }
+        var out = [UInt8]()
+        for i in stride(from: 0, to: digits.count, by: 2) {
+            guard let hi = Self.nibble(digits[i]), let lo = Self.nibble(digits[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+        }
+        self.bytes = out
+    }
+
+    /// A fresh random reference from the system's secure generator.
+    public static func random() throws -> PersonRef {
+        PersonRef(bytes: try SecureRandom.bytes(size))!
+    }
+
+    /// 16 lower-case hexadecimal digits.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public var description: String { hex }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,94 @@
+/// A calendar day in China time (UTC+8), counted as days since 1970-01-01.
+/// `Day`s form a range: `for day in first...last`, `day.advanced(by: 14)`, `a.distance(to: b)`.
+public struct Day: Strideable, Hashable, Sendable, CustomStringConvertible {
+    /// Seconds east of UTC of China Standard Time (no daylight saving).
+    public static let utcOffsetSeconds: Int64 = 8 * 3600
+
+    /// Days since 1970-01-01 (China time); negative before.
+    public let number: Int
+
+    public init(number: Int) { self.number = number }
+
+    /// The day in China time that contains the instant `unixSeconds`.
+    public init(unixSeconds: Int64) {
+        let local = unixSeconds + Self.utcOffsetSeconds
+        number = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+    }
+
+    /// A real calendar date (proleptic Gregorian), else nil.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
+        number = Self.daysFromCivil(year: year, month: month, day: day)
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    public init?(iso text: some StringProtocol) {
+        let c = Array(text.utf8)
+        guard c.count == 10, c[4] == UInt8(ascii: "-"), c[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for d in c[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(d) else { return nil }
+                n = n * 10 + Int(d - UInt8(ascii: "0"))
+            }
+            return n
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// The instant this day starts (00:00 China time), in Unix seconds.
+    public var startUnixSeconds: Int64 { Int64(number) * 86_400 - Self.utcOffsetSeconds }
+
+    public var components: (year: Int, month: Int, day: Int) { Self.civil(fromDays: number) }
+
+    /// `YYYY-MM-DD`.
+    public var iso: String {
+        let (y, m, d) = components
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    public var description: String { iso }
+
+    public func advanced(by n: Int) -> Day { Day(number: number + n) }
+    public func distance(to other: Day) -> Int { other.number - number }
+    public static func < (a: Day, b: Day) -> Bool { a.number < b.number }
+
+    // MARK: - Civil calendar (H. Hinnant's algorithms)
+
+    static func isLeap(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}

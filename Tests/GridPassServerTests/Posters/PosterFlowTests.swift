@@ -1,0 +1,114 @@
+import Foundation
+import GridPassServer
+import GridPassTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Posters: print, scan, tamper, rotate")
+struct PosterFlowTests {
+    @Test("healthz")
+    func healthz() async throws {
+        try await TestApp(demo: false).test { client, _ in
+            let (status, body) = try await client.get("/healthz")
+            #expect(status == .ok && body == "ok\n")
+        }
+    }
+
+    @Test("every PNG poster of the demo street decodes with zbarimg to a URL the server answers with 200 naming the place")
+    func demoStreet() async throws {
+        let app = try TestApp()
+        try await app.test { client, services in
+            let service = PosterService(services: services)
+            let (title, posters) = try await service.posters(for: "PS-DM", publicURL: app.config.effectivePublicURL)
+            #expect(title == "平山区东明街道")
+            #expect(posters.count == 117)
+            let out = try makeTemporaryDirectory("posters")
+            let files = try service.write(posters, format: .png, to: out, title: title)
+            #expect(Set(files.map(\.lastPathComponent)) == Set(posters.map { "\($0.code).png" }))
+            for (poster, file) in zip(posters, files) {
+                let decoded = try ZBar.decode(file)
+                #expect(decoded == [poster.url])
+                let url = try #require(URL(string: decoded[0]))
+                #expect(url.path.hasPrefix("/R/"))
+                let (status, body) = try await client.get(url.path)
+                #expect(status == .ok)
+                #expect(body.contains(poster.path.fullName))
+            }
+        }
+    }
+
+    @Test("changing any one character of a token gives 404; lower-case /r/ path works for the exact token")
+    func tamper() async throws {
+        let app = try TestApp()
+        try await app.test { client, services in
+            let (_, posters) = try await PosterService(services: services).posters(for: "DJ-B03-U2", publicURL: app.config.effectivePublicURL)
+            let token = String(try #require(posters.first).url.split(separator: "/").last!)
+            #expect(try await client.get("/r/\(token)").0 == .ok)
+            var chars = Array(token)
+            for i in chars.indices {
+                let original = chars[i]
+                chars[i] = original == "A" ? "B" : "A"
+                let (status, body) = try await client.get("/R/\(String(chars))")
+                #expect(status == .notFound, "position \(i)")
+                #expect(body.contains("二维码无效"))
+                chars[i] = original
+            }
+            #expect(try await client.get("/r/\(token.lowercased())").0 == .notFound)
+            #expect(try await client.get("/r/short").0 == .notFound)
+        }
+    }
+
+    @Test("after poster rotate the old URL answers 410 and the new poster works")
+    func rotate() async throws {
+        let app = try TestApp()
+        try await app.test { client, services in
+            let service = PosterService(services: services)
+            let old = try #require(try await service.posters(for: "E-PSJM", publicURL: "http://x").posters.first)
+            _ = try await services.places.rotatePoster(code: "E-PSJM")
+            let new = try #require(try await service.posters(for: "E-PSJM", publicURL: "http://x").posters.first)
+            #expect(old.url != new.url)
+            let (status, body) = try await client.get(try #require(URL(string: old.url)).path)
+            #expect(status == .gone)
+            #expect(body.contains("海报已更换"))
+            let (newStatus, newBody) = try await client.get(try #require(URL(string: new.url)).path)
+            #expect(newStatus == .ok)
+            #expect(newBody.contains("平山精密机械有限公司"))
+        }
+    }
+
+    @Test("posters of keys rotated by another process still verify; English when preferred")
+    func keyRotation() async throws {
+        let app = try TestApp()
+        try await app.test { client, services in
+            let service = PosterService(services: services)
+            let before = try #require(try await service.posters(for: "CP-DJ-E", publicURL: "http://x").posters.first)
+            try services.keyRing.rotate([.posterTokens])
+            let after = try #require(try await service.posters(for: "CP-DJ-E", publicURL: "http://x").posters.first)
+            #expect(before.url != after.url)
+            for poster in [before, after] {
+                let (status, body) = try await client.get(try #require(URL(string: poster.url)).path,
+                                                          headers: [.acceptLanguage: "en-US,en;q=0.9,zh;q=0.5"])
+                #expect(status == .ok)
+                #expect(body.contains("checkpoint"))
+            }
+        }
+    }
+
+    @Test("SVG and HTML sheets: one poster per door, names escaped")
+    func sheets() async throws {
+        let app = try TestApp()
+        try await app.test { _, services in
+            let service = PosterService(services: services)
+            let (title, posters) = try await service.posters(for: "DJ-B01", publicURL: "http://127.0.0.1:8080")
+            #expect(posters.count == 3)
+            let out = try makeTemporaryDirectory("sheets")
+            let html = try service.write(posters, format: .html, to: out, title: title)
+            let text = try String(contentsOf: html[0], encoding: .utf8)
+            #expect(text.components(separatedBy: "<section class=\"page\">").count == 4)
+            #expect(text.contains("平山区东明街道东进社区"))
+            let svgs = try service.write(posters, format: .svg, to: out, title: title)
+            #expect(svgs.map(\.lastPathComponent) == ["DJ-B01-U1.svg", "DJ-B01-U2.svg", "DJ-B01-U3.svg"])
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/* poster_bench: the job of `gridpass bench posters` in plain C, for scripts/bench.
+ *
+ * For each poster URL: QRcode_encodeString(url, 0, QR_ECLEVEL_Q, QR_MODE_8, 1), rasterise to
+ * 8-bit palette indices (0 dark, 1 light) with square modules of SCALE pixels and a 4-module quiet
+ * zone, SCALE = round(50 / 25.4 * 300) / (modules + 8), then png_image_write_to_memory with a
+ * 2-entry colour map (libpng writes it at 1 bit per pixel). Each poster gets its own pixel and
+ * PNG buffers (malloc/free), as a function returning an owned PNG would. Single-threaded.
+ *
+ * Usage: poster_bench [COUNT [SECONDS [PUBLIC_URL]]]   (defaults 1000, 3, http://127.0.0.1:8080)
+ * Build: cc -O2 -o poster_bench poster_bench.c $(pkg-config --cflags --libs libqrencode libpng)
+ */
+#include <ctype.h>
+#include <png.h>
+#include <qrencode.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Renders one poster; returns the PNG size, or 0 on failure. */
+static size_t poster_png(const char *url) {
+    QRcode *code = QRcode_encodeString(url, 0, QR_ECLEVEL_Q, QR_MODE_8, 1);
+    if (!code) return 0;
+    const int size = code->width, quiet = 4;
+    int scale = (int)(50.0 / 25.4 * 300 + 0.5) / (size + 2 * quiet);
+    if (scale < 1) scale = 1;
+    const int side = (size + 2 * quiet) * scale;
+
+    unsigned char *pixels = malloc((size_t)side * side);
+    memset(pixels, 1, (size_t)side * side);
+    for (int y = 0; y < size; y++) {
+        unsigned char *row = pixels + (size_t)(y + quiet) * scale * side;
+        for (int x = 0; x < size; x++)
+            if (code->data[y * size + x] & 1) memset(row + (x + quiet) * scale, 0, scale);
+        for (int copy = 1; copy < scale; copy++) memcpy(row + (size_t)copy * side, row, side);
+    }
+    QRcode_free(code);
+
+    static const unsigned char colormap[6] = {0, 0, 0, 255, 255, 255};
+    png_image image;
+    memset(&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    image.width = image.height = side;
+    image.format = PNG_FORMAT_RGB | PNG_FORMAT_FLAG_COLORMAP;
+    image.colormap_entries = 2;
+    png_alloc_size_t out_size = (png_alloc_size_t)side * side + side * 8 + 4096;
+    void *out = malloc(out_size);
+    int ok = png_image_write_to_memory(&image, out, &out_size, 0, pixels, side, colormap);
+    png_image_free(&image);
+    free(out);
+    free(pixels);
+    return ok ? (size_t)out_size : 0;
+}
+
+int main(int argc, char **argv) {
+    const int count = argc > 1 ? atoi(argv[1]) : 1000;
+    const double seconds = argc > 2 ? atof(argv[2]) : 3.0;
+    const char *public_url = argc > 3 ? argv[3] : "http://127.0.0.1:8080";
+    if (count < 1) { fprintf(stderr, "count must be >= 1\n"); return 2; }
+
+    /* Same URLs as gridpass: upper-cased PUBLIC_URL/r/TOKEN, TOKEN 32 base32 characters from
+     * xorshift64 (seed 88172645463325252), one character from the top 5 bits of each step. */
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    size_t base_len = strlen(public_url);
+    while (base_len > 0 && public_url[base_len - 1] == '/') base_len--;
+    const size_t url_len = base_len + 3 + 32;
+    char *urls = malloc((size_t)count * (url_len + 1));
+    uint64_t state = 88172645463325252ULL;
+    for (int i = 0; i < count; i++) {
+        char *u = urls + (size_t)i * (url_len + 1);
+        for (size_t k = 0; k < base_len; k++) u[k] = (char)toupper((unsigned char)public_url[k]);
+        memcpy(u + base_len, "/R/", 3);
+        for (int k = 0; k < 32; k++) {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            u[base_len + 3 + k] = alphabet[state >> 59];
+        }
+        u[url_len] = 0;
+    }
+
+    for (int i = 0; i < count && i < 200; i++)  /* warm-up */
+        if (!poster_png(urls + (size_t)i * (url_len + 1))) { fprintf(stderr, "encoding failed\n"); return 1; }
+
+    long renders = 0;
+    unsigned long long bytes = 0;
+    const double start = now();
+    double elapsed;
+    do {
+        for (int i = 0; i < count; i++) {
+            size_t n = poster_png(urls + (size_t)i * (url_len + 1));
+            if (!n) { fprintf(stderr, "encoding failed\n"); return 1; }
+            bytes += n;
+        }
+        renders += count;
+        elapsed = now() - start;
+    } while (elapsed < seconds);
+
+    printf("impl=c posters_png_per_sec=%.1f count=%d renders=%ld seconds=%.3f mean_png_bytes=%.1f url_example=%s\n",
+           renders / elapsed, count, renders, elapsed, (double)bytes / renders, urls);
+    free(urls);
+    return 0;
+}
