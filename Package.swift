@@ -32,7 +32,7 @@ let package = Package(
         // MARK: - Domain, persistence, HTTP, CLI
         .target(name: "GridPassResources", path: "Resources",
                 exclude: ["README.md"],
-                resources: [.copy("templates"), .copy("demo"), .copy("static")],
+                resources: [.copy("templates"), .copy("demo"), .copy("regions"), .copy("rules")],
                 swiftSettings: swiftSettings),
         .target(name: "GridPassCore", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
         .target(name: "GridPassStore", dependencies: [

@@ -24,6 +24,7 @@ enum Migrations {
                 );
                 """)
         }
+        registerPeople(&m)
         return m
     }
 }

@@ -48,29 +48,26 @@ public enum PNGEncoder {
         var image = CPNG_image(UInt32(side), UInt32(side), format)
         if !colormap.isEmpty { image.colormap_entries = 2 }
         defer { png_image_free(&image) }
-        // Upper bound of the compressed size; libpng reports the exact need if it is too small.
-        var size = png_alloc_size_t(side * side + side * 8 + 4096)
-        var out = [UInt8](repeating: 0, count: Int(size))
-        var ok = write(&image, into: &out, size: &size, pixels: pixels, stride: side, colormap: colormap)
-        if ok == 0 && !CPNG_IMAGE_ERROR_SET(&image) && Int(size) > out.count {
-            out = [UInt8](repeating: 0, count: Int(size))
-            ok = write(&image, into: &out, size: &size, pixels: pixels, stride: side, colormap: colormap)
-        }
-        guard ok != 0 else { throw Error(message: message(of: image)) }
-        out.removeSubrange(Int(size)...)
-        return out
-    }
-
-    private static func write(_ image: inout png_image, into out: inout [UInt8], size: inout png_alloc_size_t,
-                              pixels: [UInt8], stride: Int, colormap: [UInt8]) -> Int32 {
-        out.withUnsafeMutableBytes { buf in
-            pixels.withUnsafeBytes { px in
+        // libpng writes into an uninitialised scratch buffer sized by an upper bound of the
+        // compressed size (it reports the exact need if that is too small); only the few hundred
+        // bytes of the PNG are copied out. Zero-filling a buffer of the bound (a third of a
+        // megabyte at 300 dpi) cost more than the rasterising.
+        var capacity = side * side + side * 8 + 4096
+        for _ in 0..<2 {
+            var size = png_alloc_size_t(capacity)
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+            defer { scratch.deallocate() }
+            let ok = pixels.withUnsafeBytes { px in
                 colormap.withUnsafeBytes { cm in
-                    CPNG_write_to_memory(&image, buf.baseAddress, &size, px.baseAddress, Int32(stride),
+                    CPNG_write_to_memory(&image, scratch.baseAddress, &size, px.baseAddress, Int32(side),
                                          colormap.isEmpty ? nil : cm.baseAddress)
                 }
             }
+            if ok != 0 { return Array(UnsafeRawBufferPointer(rebasing: scratch.prefix(Int(size)))) }
+            guard !CPNG_IMAGE_ERROR_SET(&image), Int(size) > capacity else { break }
+            capacity = Int(size)
         }
+        throw Error(message: message(of: image))
     }
 
     private static func CPNG_IMAGE_ERROR_SET(_ image: inout png_image) -> Bool { CPNG_IMAGE_ERROR(&image) != 0 }

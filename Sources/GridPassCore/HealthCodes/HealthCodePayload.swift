@@ -7,7 +7,7 @@
 ///     | HMAC-SHA256(the 32 bytes before)[0..<16]
 ///
 /// Text form: `GP1:` + upper-case base32 without padding, 4 + 77 = 81 characters (the last
-/// base32 character carries one data bit and four zero bits, which `Base32.decode` checks).
+/// base32 character carries four data bits and one zero bit, which `Base32.decode` checks).
 public struct HealthCodePayload: Sendable, Equatable {
     public static let version: UInt8 = 1
 

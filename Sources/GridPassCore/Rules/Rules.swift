@@ -21,8 +21,8 @@ public struct Rules: Sendable {
         /// The machine code of the reasons it gives, e.g. `high_risk_region`.
         public let code: String
         public let condition: Condition
-        let zh: Template
-        let en: Template
+        let zh: ReasonTemplate
+        let en: ReasonTemplate
     }
 
     public enum Condition: Sendable, Equatable {
@@ -49,9 +49,10 @@ extension Rules {
     /// - Throws: `RulesError` naming the line and column (JSON syntax) or the path of the bad
     ///   field (`yellow.triggers[1].when.temperature_at_least: …`).
     public init(json: String) throws(RulesError) {
-        let root = try Node(value: JSONText.parse(json), path: "")
+        let root = try RulesNode(value: RulesJSON.parse(json), path: "")
         let fields = try root.object(allowed: ["version", "description", "lookback_days", "red", "yellow"])
-        guard try fields.required("version").integer(in: 1...1) == 1 else { throw RulesError("unreachable") }
+        let version = try fields.required("version")
+        guard case .number(1, true) = version.value else { throw version.error("this server reads version 1 only") }
         _ = try fields.optional("description")?.string()
         lookbackDays = try fields.required("lookback_days").integer(in: 1...366)
         var codes = Set<String>()
@@ -60,7 +61,7 @@ extension Rules {
         }
     }
 
-    private static func level(_ color: HealthColor, _ node: Node, codes: inout Set<String>) throws(RulesError) -> Level {
+    private static func level(_ color: HealthColor, _ node: RulesNode, codes: inout Set<String>) throws(RulesError) -> Level {
         let fields = try node.object(allowed: ["recovery_days", "triggers"])
         let recovery = try fields.required("recovery_days").integer(in: 1...366)
         var triggers: [Trigger] = []
@@ -74,7 +75,7 @@ extension Rules {
         return Level(color: color, recoveryDays: recovery, triggers: triggers)
     }
 
-    private static func trigger(_ node: Node) throws(RulesError) -> Trigger {
+    private static func trigger(_ node: RulesNode) throws(RulesError) -> Trigger {
         let fields = try node.object(allowed: ["code", "when", "zh", "en"])
         let codeNode = try fields.required("code")
         let code = try codeNode.string()
@@ -83,15 +84,15 @@ extension Rules {
                   || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_") })
         else { throw codeNode.error("a code is 1–64 characters of a–z, 0–9 and _") }
         let condition = try Self.condition(fields.required("when"))
-        let placeholders = Template.placeholders(for: condition)
+        let placeholders = ReasonTemplate.placeholders(for: condition)
         let zh = try fields.required("zh")
         let en = try fields.required("en")
         return Trigger(code: code, condition: condition,
-                       zh: try Template(zh.string(), allowed: placeholders, at: zh),
-                       en: try Template(en.string(), allowed: placeholders, at: en))
+                       zh: try ReasonTemplate(zh.string(), allowed: placeholders, at: zh),
+                       en: try ReasonTemplate(en.string(), allowed: placeholders, at: en))
     }
 
-    private static func condition(_ node: Node) throws(RulesError) -> Condition {
+    private static func condition(_ node: RulesNode) throws(RulesError) -> Condition {
         let kinds = ["contact", "flag", "region_risk", "temperature_at_least", "symptom"]
         let fields = try node.object(allowed: Set(kinds))
         guard fields.count == 1, let (key, value) = fields.first else {
@@ -127,25 +128,25 @@ extension Rules {
 }
 
 /// A JSON value with its path in the file, for error messages.
-private struct Node {
-    let value: JSONValue
+private struct RulesNode: RulesLocation {
+    let value: RulesJSONValue
     let path: String
 
     func error(_ message: String) -> RulesError { RulesError(path.isEmpty ? message : "\(path): \(message)") }
 
     func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func object(allowed: Set<String>) throws(RulesError) -> Fields {
+    func object(allowed: Set<String>) throws(RulesError) -> RulesFields {
         guard case .object(let members) = value else { throw error("expected an object, found \(value.typeName)") }
         for (key, _) in members where !allowed.contains(key) {
             throw error("unknown field \"\(key)\" (expected: \(allowed.sorted().joined(separator: ", ")))")
         }
-        return Fields(node: self, members: members.map { ($0.key, Node(value: $0.value, path: child($0.key))) })
+        return RulesFields(node: self, members: members.map { ($0.key, RulesNode(value: $0.value, path: child($0.key))) })
     }
 
-    func array() throws(RulesError) -> [Node] {
+    func array() throws(RulesError) -> [RulesNode] {
         guard case .array(let items) = value else { throw error("expected an array, found \(value.typeName)") }
-        return items.enumerated().map { Node(value: $1, path: "\(path)[\($0)]") }
+        return items.enumerated().map { RulesNode(value: $1, path: "\(path)[\($0)]") }
     }
 
     func string() throws(RulesError) -> String {
@@ -166,16 +167,16 @@ private struct Node {
     }
 }
 
-private struct Fields {
-    let node: Node
-    let members: [(key: String, node: Node)]
+private struct RulesFields {
+    let node: RulesNode
+    let members: [(key: String, node: RulesNode)]
 
     var count: Int { members.count }
-    var first: (String, Node)? { members.first.map { ($0.key, $0.node) } }
+    var first: (String, RulesNode)? { members.first.map { ($0.key, $0.node) } }
 
-    func optional(_ key: String) -> Node? { members.first { $0.key == key }?.node }
+    func optional(_ key: String) -> RulesNode? { members.first { $0.key == key }?.node }
 
-    func required(_ key: String) throws(RulesError) -> Node {
+    func required(_ key: String) throws(RulesError) -> RulesNode {
         guard let n = optional(key) else { throw node.error("missing field \"\(key)\"") }
         return n
     }

@@ -1,5 +1,6 @@
 import GRDB
 import GridPassCore
+import GridPassResources
 import GridPassStore
 
 /// The opened data directory: repositories, key ring and templates, shared by the server and
@@ -8,15 +9,21 @@ public struct AppServices: Sendable {
     public let data: DataDirectory
     public let places: any PlaceRepository
     public let settings: any SettingsRepository
+    public let people: any PersonRepository
+    public let users: any UserRepository
     public let keyRing: KeyRing
-    public let pages: Pages
+    public let regions: RegionTable
+    let pages: Pages
 
     /// Opens (creating on first use) the data directory at `path`.
     public static func open(dataDirectory path: String) async throws -> AppServices {
         let data = try DataDirectory(path: path)
         let db = try data.openDatabase()
         let repo = SQLitePlaceRepository(db)
-        return AppServices(data: data, places: repo, settings: repo, keyRing: try data.openKeyRing(),
+        let keyRing = try data.openKeyRing()
+        return AppServices(data: data, places: repo, settings: repo, people: SQLitePersonRepository(db, keyRing: keyRing),
+                           users: SQLiteUserRepository(db), keyRing: keyRing,
+                           regions: try RegionTable(csv: GridPassResources.text("regions/regions.csv")),
                            pages: try await Pages.load())
     }
 

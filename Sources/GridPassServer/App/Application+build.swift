@@ -31,7 +31,13 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
 public func buildRouter(_ services: AppServices, config: AppConfiguration) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: BearerAuthMiddleware(users: services.users))
     router.get("/healthz") { _, _ in "ok\n" }
-    PosterController(services: services).addRoutes(to: router)
+    let intake = IntakeService(services: services, publicURL: config.effectivePublicURL)
+    PosterController(services: services, intake: intake).addRoutes(to: router)
+    RegistrationController(intake: intake).addRoutes(to: router)
+    PersonalPage(services: services).addRoutes(to: router)
+    RegionController(services: services).addRoutes(to: router)
+    ReviewController(services: services, intake: intake).addRoutes(to: router)
     return router
 }

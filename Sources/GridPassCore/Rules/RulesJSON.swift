@@ -1,8 +1,8 @@
-/// A JSON value as read by `JSONText.parse`: objects keep their keys in order, numbers remember
+/// A JSON value as read by `RulesJSON.parse`: objects keep their keys in order, numbers remember
 /// whether they were written as integers. Small on purpose: the core has no Foundation.
-indirect enum JSONValue {
-    case object([(key: String, value: JSONValue)])
-    case array([JSONValue])
+indirect enum RulesJSONValue {
+    case object([(key: String, value: RulesJSONValue)])
+    case array([RulesJSONValue])
     case string(String)
     case number(Double, isInteger: Bool)
     case bool(Bool)
@@ -21,13 +21,13 @@ indirect enum JSONValue {
 }
 
 /// A strict RFC 8259 parser (duplicate keys refused) whose errors give line and column.
-struct JSONText {
+struct RulesJSON {
     private let bytes: [UInt8]
     private var pos = 0
     private var depth = 0
 
-    static func parse(_ text: String) throws(RulesError) -> JSONValue {
-        var parser = JSONText(bytes: Array(text.utf8))
+    static func parse(_ text: String) throws(RulesError) -> RulesJSONValue {
+        var parser = RulesJSON(bytes: Array(text.utf8))
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.pos = 3 }  // a UTF-8 byte order mark
         parser.skipSpace()
         let value = try parser.value()
@@ -57,7 +57,7 @@ struct JSONText {
         pos += 1
     }
 
-    private mutating func value() throws(RulesError) -> JSONValue {
+    private mutating func value() throws(RulesError) -> RulesJSONValue {
         guard let c = peek else { throw error("unexpected end of text") }
         switch c {
         case UInt8(ascii: "{"): return try object()
@@ -82,11 +82,11 @@ struct JSONText {
         guard depth <= 64 else { throw error("nested too deeply") }
     }
 
-    private mutating func object() throws(RulesError) -> JSONValue {
+    private mutating func object() throws(RulesError) -> RulesJSONValue {
         try nest()
         defer { depth -= 1 }
         pos += 1
-        var members: [(key: String, value: JSONValue)] = []
+        var members: [(key: String, value: RulesJSONValue)] = []
         skipSpace()
         if peek == UInt8(ascii: "}") { pos += 1; return .object(members) }
         while true {
@@ -107,11 +107,11 @@ struct JSONText {
         }
     }
 
-    private mutating func array() throws(RulesError) -> JSONValue {
+    private mutating func array() throws(RulesError) -> RulesJSONValue {
         try nest()
         defer { depth -= 1 }
         pos += 1
-        var items: [JSONValue] = []
+        var items: [RulesJSONValue] = []
         skipSpace()
         if peek == UInt8(ascii: "]") { pos += 1; return .array(items) }
         while true {
@@ -183,7 +183,7 @@ struct JSONText {
         return v
     }
 
-    private mutating func number() throws(RulesError) -> JSONValue {
+    private mutating func number() throws(RulesError) -> RulesJSONValue {
         let start = pos
         func digits() -> Int {
             let s = pos

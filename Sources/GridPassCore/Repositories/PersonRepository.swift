@@ -1,0 +1,123 @@
+/// A person as stored: what handlers may show. Identity number and phone stay encrypted in the
+/// store and are only decrypted by `PersonRepository.contact(of:)`.
+public struct PersonRecord: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable {
+        case active, pending, rejected
+    }
+
+    /// The public id (`person_id`), also the opaque reference inside health codes.
+    public let ref: PersonRef
+    public var kind: PersonKind
+    public var status: Status
+    public var placeID: Int64
+    public var name: String
+    public var room: String?
+    public var department: String?
+    /// The secret of the personal page (`me_url`).
+    public var meToken: String
+    public var reviewReason: String?
+    public var createdAt: Int64
+    public var updatedAt: Int64
+
+    public var id: String { ref.hex }
+
+    public init(ref: PersonRef, kind: PersonKind, status: Status, placeID: Int64, name: String, room: String?,
+                department: String?, meToken: String, reviewReason: String?, createdAt: Int64, updatedAt: Int64) {
+        self.ref = ref
+        self.kind = kind
+        self.status = status
+        self.placeID = placeID
+        self.name = name
+        self.room = room
+        self.department = department
+        self.meToken = meToken
+        self.reviewReason = reviewReason
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// One health declaration: at registration, then each daily report.
+public struct DeclarationData: Sendable, Equatable {
+    public var temperature: Double
+    public var symptoms: [String]
+    public var visited: [String]
+    public var contact: String
+
+    public init(temperature: Double, symptoms: [String], visited: [String], contact: String) {
+        self.temperature = temperature
+        self.symptoms = symptoms
+        self.visited = visited
+        self.contact = contact
+    }
+}
+
+/// A validated registration, ready to store.
+public struct RegistrationData: Sendable, Equatable {
+    public var placeID: Int64
+    public var kind: PersonKind
+    public var name: String
+    /// Normalised identity number (encrypted at rest; its HMAC is the lookup key).
+    public var idNumber: String
+    public var phone: String
+    public var room: String?
+    public var department: String?
+    public var declaration: DeclarationData
+
+    public init(placeID: Int64, kind: PersonKind, name: String, idNumber: String, phone: String, room: String?,
+                department: String?, declaration: DeclarationData) {
+        self.placeID = placeID
+        self.kind = kind
+        self.name = name
+        self.idNumber = idNumber
+        self.phone = phone
+        self.room = room
+        self.department = department
+        self.declaration = declaration
+    }
+}
+
+/// People, their declarations and the review of workers.
+public protocol PersonRepository: Sendable {
+    /// Creates the person, or updates the one with the same identity number at the same place.
+    /// Returns the record and whether it was created. Committed before it returns.
+    func register(_ registration: RegistrationData, now: Int64) async throws -> (PersonRecord, created: Bool)
+    func person(id: String) async throws -> PersonRecord?
+    func person(meToken: String) async throws -> PersonRecord?
+    /// Pending workers of an enterprise (all enterprises when nil), oldest first.
+    func pendingWorkers(enterpriseID: Int64?) async throws -> [PersonRecord]
+    /// Approves or rejects a pending (or earlier rejected) worker.
+    func review(personID: String, approve: Bool, reason: String?, now: Int64) async throws -> PersonRecord
+    /// The decrypted identity number and phone.
+    func contact(of personID: String) async throws -> (idNumber: String, phone: String)?
+    func count() async throws -> Int
+}
+
+/// Staff, HR, guards and admins.
+public struct UserRecord: Sendable, Equatable {
+    public enum Role: String, Sendable, Codable, CaseIterable {
+        case admin, staff, hr, guard_ = "guard"
+    }
+
+    public let id: Int64
+    public var name: String
+    public var role: Role
+    /// The place the user's rights are limited to (nil for admins).
+    public var scopePlaceID: Int64?
+    public var passwordHash: String?
+
+    public init(id: Int64, name: String, role: Role, scopePlaceID: Int64?, passwordHash: String?) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.scopePlaceID = scopePlaceID
+        self.passwordHash = passwordHash
+    }
+}
+
+public protocol UserRepository: Sendable {
+    /// Creates a user with the SHA-256 hash of its API token. Fails if the name is taken.
+    func addUser(name: String, role: UserRecord.Role, scopePlaceID: Int64?, passwordHash: String?, tokenHash: [UInt8]) async throws -> UserRecord
+    func user(tokenHash: [UInt8]) async throws -> UserRecord?
+    func user(name: String) async throws -> UserRecord?
+}

@@ -1,0 +1,27 @@
+import GridPassCore
+import GridPassCrypto
+import Hummingbird
+import HummingbirdAuth
+
+/// Sets `context.identity` from `Authorization: Bearer TOKEN`. Routes that need a user call
+/// `requireUser`, which answers 401 when there is none (no header or a bad token).
+struct BearerAuthMiddleware: RouterMiddleware {
+    let users: any UserRepository
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let bearer = request.headers.bearer?.token, APIToken.isWellFormed(bearer) {
+            // Look-up by hash: the stored value is never compared with the secret itself.
+            context.identity = try await users.user(tokenHash: try SHA256Digest.hash(Array(bearer.utf8)))
+        }
+        return try await next(request, context)
+    }
+}
+
+extension AppRequestContext {
+    /// The authenticated user, or 401.
+    func requireUser() throws -> UserRecord {
+        guard let identity else { throw APIError(.unauthorized, code: "unauthorized", message: "a valid bearer token is required") }
+        return identity
+    }
+}

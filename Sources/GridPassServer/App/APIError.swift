@@ -1,0 +1,33 @@
+import Foundation
+import GridPassCore
+import Hummingbird
+
+/// An error answered as JSON: `{"error": {"code", "message"}}`, or `{"errors": [...]}` for
+/// validation (422), with its own status (never a 500).
+struct APIError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let body: [String: Any]
+
+    init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.body = ["error": ["code": code, "message": message]]
+    }
+
+    init(fieldErrors: FieldErrors) {
+        status = .unprocessableContent
+        body = ["errors": fieldErrors.errors.map { ["field": $0.field, "code": $0.code.rawValue, "message": $0.message, "message_zh": $0.messageZH] }]
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response.json(body, status: status)
+    }
+}
+
+extension Response {
+    /// A JSON response from plain values (dictionaries, arrays, strings, numbers, booleans, NSNull).
+    static func json(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

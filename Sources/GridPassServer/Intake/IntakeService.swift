@@ -1,0 +1,53 @@
+import Foundation
+import GridPassCore
+
+/// Registration through a poster: the same steps for the JSON API and the HTML form.
+struct IntakeService: Sendable {
+    let services: AppServices
+    let publicURL: String
+
+    enum Outcome: Sendable {
+        case registered(PersonRecord, created: Bool)
+        /// Bad fields; the door is known, so a form can be shown again.
+        case invalid(FieldErrors, door: PlacePath)
+        /// The token names no door where people register (unknown, replaced, or a checkpoint).
+        case noForm(PosterLookup)
+    }
+
+    /// The kind of person who registers at a door, or nil where nobody registers (a checkpoint).
+    static func personKind(at door: PlacePath) -> PersonKind? {
+        switch door.place.kind {
+        case .unit, .building: .resident
+        case .enterprise: .worker
+        default: nil
+        }
+    }
+
+    func register(token: String, fields: [String: FieldValue], source: InputSource, now: Date = Date()) async throws -> Outcome {
+        let lookup = try await PosterLookup.resolve(token, services: services)
+        guard case .door(let door) = lookup, let kind = Self.personKind(at: door) else { return .noForm(lookup) }
+        let unix = Int64(now.timeIntervalSince1970)
+        let result = RegistrationValidator.validate(fields, kind: kind, rooms: door.place.rooms, regions: services.regions,
+                                                    source: source, today: CalendarDate(unixSeconds: unix))
+        switch result {
+        case .failure(let errors):
+            return .invalid(errors, door: door)
+        case .success(let valid):
+            let data = RegistrationData(
+                placeID: door.place.id, kind: kind, name: valid.name, idNumber: valid.idNumber, phone: valid.phone,
+                room: valid.room, department: valid.department,
+                declaration: DeclarationData(temperature: valid.temperature, symptoms: valid.symptoms.map { $0.rawValue },
+                                             visited: valid.visited, contact: valid.contact.rawValue))
+            let (person, created) = try await services.people.register(data, now: unix)
+            return .registered(person, created: created)
+        }
+    }
+
+    func meURL(_ person: PersonRecord) -> String { "\(publicURL)/me/\(person.meToken)" }
+
+    /// The JSON answer of CONTRACT §4.
+    func json(_ person: PersonRecord) -> [String: Any] {
+        ["person_id": person.id, "kind": person.kind.rawValue, "status": person.status.rawValue,
+         "me_url": meURL(person), "health_code": NSNull()]
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import GridPassCore
+import GridPassCrypto
+
+/// People and their declarations in SQLite; identity numbers and phones encrypted.
+public struct SQLitePersonRepository: PersonRepository {
+    let db: DatabasePool
+    let cipher: PersonalDataCipher
+
+    public init(_ db: DatabasePool, keyRing: KeyRing) {
+        self.db = db
+        self.cipher = PersonalDataCipher(keyRing: keyRing)
+    }
+
+    public func register(_ r: RegistrationData, now: Int64) async throws -> (PersonRecord, created: Bool) {
+        let index = try cipher.index(idNumber: r.idNumber)
+        let fresh = try PersonRef.random()
+        let meToken = Base32.encode(try SecureRandom.bytes(20))
+        // Encrypt outside the write lock; the context binds each box to its field and index.
+        let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
+        let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
+        return try await db.write { db in
+            let existing = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE place_id = ? AND id_index = ?",
+                                            arguments: [r.placeID, Data(index)])
+            let ref: PersonRef
+            let created = existing == nil
+            if let existing {
+                ref = Self.person(existing).ref
+                try db.execute(sql: """
+                    UPDATE person SET name = ?, room = ?, department = ?, id_number_enc = ?, phone_enc = ?, updated_at = ?
+                    WHERE ref = ?
+                    """, arguments: [r.name, r.room, r.department, Data(idBox), Data(phoneBox), now, Data(ref.bytes)])
+            } else {
+                ref = fresh
+                try db.execute(sql: """
+                    INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
+                                        me_token, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [Data(ref.bytes), r.kind.rawValue, r.kind == .resident ? "active" : "pending", r.placeID,
+                                     Data(index), Data(idBox), Data(phoneBox), r.name, r.room, r.department, meToken, now, now])
+            }
+            try Self.insertDeclaration(db, ref: ref, r.declaration, source: "registration", now: now)
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)])!
+            return (Self.person(row), created)
+        }
+    }
+
+    public func person(id: String) async throws -> PersonRecord? {
+        guard let ref = PersonRef(hex: id) else { return nil }
+        return try await db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)]).map(Self.person)
+        }
+    }
+
+    public func person(meToken: String) async throws -> PersonRecord? {
+        try await db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM person WHERE me_token = ?", arguments: [meToken]).map(Self.person)
+        }
+    }
+
+    public func pendingWorkers(enterpriseID: Int64?) async throws -> [PersonRecord] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM person WHERE kind = 'worker' AND status = 'pending' AND (? IS NULL OR place_id = ?)
+                ORDER BY created_at, name
+                """, arguments: [enterpriseID, enterpriseID]).map(Self.person)
+        }
+    }
+
+    public func review(personID: String, approve: Bool, reason: String?, now: Int64) async throws -> PersonRecord {
+        guard let ref = PersonRef(hex: personID) else { throw RepositoryError.notFound("no person has the id '\(personID)'") }
+        return try await db.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)]) else {
+                throw RepositoryError.notFound("no person has the id '\(personID)'")
+            }
+            let person = Self.person(row)
+            guard person.kind == .worker else { throw RepositoryError.invalid("\(personID) is a resident, not a worker to review") }
+            try db.execute(sql: "UPDATE person SET status = ?, review_reason = ?, updated_at = ? WHERE ref = ?",
+                           arguments: [approve ? "active" : "rejected", reason, now, Data(ref.bytes)])
+            return Self.person(try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)])!)
+        }
+    }
+
+    public func contact(of personID: String) async throws -> (idNumber: String, phone: String)? {
+        guard let ref = PersonRef(hex: personID) else { return nil }
+        guard let row = try await db.read({ db in
+            try Row.fetchOne(db, sql: "SELECT id_index, id_number_enc, phone_enc FROM person WHERE ref = ?", arguments: [Data(ref.bytes)])
+        }) else { return nil }
+        let index: [UInt8] = Array(row["id_index"] as Data)
+        return (try cipher.open(Array(row["id_number_enc"] as Data), context: Array("id_number".utf8) + index),
+                try cipher.open(Array(row["phone_enc"] as Data), context: Array("phone".utf8) + index))
+    }
+
+    public func count() async throws -> Int {
+        try await db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM person") ?? 0 }
+    }
+
+    // MARK: - Rows
+
+    static func insertDeclaration(_ db: Database, ref: PersonRef, _ d: DeclarationData, source: String, now: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [Data(ref.bytes), chinaDay(now), now, source, d.temperature,
+                             d.symptoms.joined(separator: ","), d.visited.joined(separator: ","), d.contact])
+    }
+
+    static func person(_ row: Row) -> PersonRecord {
+        PersonRecord(ref: PersonRef(bytes: Array(row["ref"] as Data))!, kind: PersonKind(rawValue: row["kind"]) ?? .resident,
+                     status: PersonRecord.Status(rawValue: row["status"]) ?? .pending, placeID: row["place_id"], name: row["name"],
+                     room: row["room"], department: row["department"], meToken: row["me_token"], reviewReason: row["review_reason"],
+                     createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+}
+
+/// Days since 1970-01-01 in China Standard Time (UTC+8), the calendar of daily reports.
+func chinaDay(_ unixSeconds: Int64) -> Int64 {
+    (unixSeconds + 8 * 3600) / 86_400
+}
