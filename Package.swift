@@ -31,7 +31,7 @@ let package = Package(
 
         // MARK: - Domain, persistence, HTTP, CLI
         .target(name: "GridPassResources", path: "Resources",
-                exclude: ["README.md"],
+                exclude: ["README.md", "regions/SOURCE.md", "rules/README.md"],
                 resources: [.copy("templates"), .copy("demo"), .copy("regions"), .copy("rules")],
                 swiftSettings: swiftSettings),
         .target(name: "GridPassCore", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "GridPassTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "GridPassCryptoTests", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "QRImagingTests", dependencies: ["QRImaging", "GridPassTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "GridPassCoreTests", dependencies: ["GridPassCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GridPassCoreTests", dependencies: ["GridPassCore"], exclude: ["Vectors"], swiftSettings: swiftSettings),
         .testTarget(name: "GridPassStoreTests", dependencies: ["GridPassStore", "GridPassCore", "GridPassTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GridPassServerTests", dependencies: [
             "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging", "GridPassTestSupport",

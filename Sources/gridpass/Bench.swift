@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GridPassCore
 import GridPassServer
+import QRImaging
 
 /// In-process benchmarks used by `scripts/bench` (hidden from help).
 struct Bench: AsyncParsableCommand {
@@ -22,6 +23,7 @@ struct BenchPosters: ParsableCommand {
     @Option(help: "Distinct poster URLs to render.") var count = 1000
     @Option(help: "Minimum measuring time; the URL set is rendered again until it has passed.") var seconds = 3.0
     @Option(help: "Public URL the posters point to.") var publicURL = "http://127.0.0.1:8080"
+    @Flag(name: .customLong("list-urls"), help: "Only print the URLs, one a line (for the qrencode CLI run of scripts/bench).") var listURLs = false
 
     func validate() throws {
         guard count >= 1, seconds >= 0 else { throw ValidationError("--count must be ≥ 1 and --seconds ≥ 0") }
@@ -29,12 +31,11 @@ struct BenchPosters: ParsableCommand {
 
     func run() throws {
         let urls = Self.urls(count: count, publicURL: publicURL)
-        var bytes = 0
-        for url in urls.prefix(200) { bytes &+= try PosterRenderer.png(url).count }  // warm-up
+        if listURLs { urls.forEach { print($0) }; return }
+        for url in urls.prefix(200) { _ = try PosterRenderer.png(url) }  // warm-up
 
-        var renders = 0
-        bytes = 0
-        let clock = ContinuousClock(), start = clock.now
+        var renders = 0, bytes = 0
+        let clock = ContinuousClock(), start = clock.now, cpuStart = Self.cpuSeconds()
         var elapsed = 0.0
         repeat {
             for url in urls { bytes += try PosterRenderer.png(url).count }
@@ -42,10 +43,21 @@ struct BenchPosters: ParsableCommand {
             let d = (clock.now - start).components
             elapsed = Double(d.seconds) + Double(d.attoseconds) / 1e18
         } while elapsed < seconds
-        let perSecond = Double(renders) / elapsed
-        print("impl=swift posters_png_per_sec=\(fmt(perSecond)) count=\(count) renders=\(renders)"
-              + " seconds=\(fmt(elapsed, 3)) mean_png_bytes=\(fmt(Double(bytes) / Double(renders)))"
-              + " url_example=\(urls[0])")
+        let cpu = Self.cpuSeconds() - cpuStart
+
+        let modules = try PosterRenderer.matrix(urls[0]).size
+        let side = try PNGDecoder.decodeGray(PosterRenderer.png(urls[0])).width
+        print("impl=swift posters_png_per_sec=\(fmt(Double(renders) / elapsed))"
+              + " posters_png_per_cpu_sec=\(fmt(Double(renders) / cpu)) count=\(count) renders=\(renders)"
+              + " seconds=\(fmt(elapsed, 3)) cpu_seconds=\(fmt(cpu, 3)) mean_png_bytes=\(fmt(Double(bytes) / Double(renders)))"
+              + " modules=\(modules) scale=\(side / (modules + 8)) side_px=\(side) url_example=\(urls[0])")
+    }
+
+    /// CPU time of the whole process (user + system), as the C program measures it.
+    static func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// The same URLs as the C program: tokens of 32 base32 characters from xorshift64

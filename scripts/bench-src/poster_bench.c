@@ -18,11 +18,13 @@
 #include <string.h>
 #include <time.h>
 
-static double now(void) {
+static double seconds_of(clockid_t clock) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+static int last_modules, last_scale;
 
 /* Renders one poster; returns the PNG size, or 0 on failure. */
 static size_t poster_png(const char *url) {
@@ -32,6 +34,7 @@ static size_t poster_png(const char *url) {
     int scale = (int)(50.0 / 25.4 * 300 + 0.5) / (size + 2 * quiet);
     if (scale < 1) scale = 1;
     const int side = (size + 2 * quiet) * scale;
+    last_modules = size, last_scale = scale;
 
     unsigned char *pixels = malloc((size_t)side * side);
     memset(pixels, 1, (size_t)side * side);
@@ -89,7 +92,7 @@ int main(int argc, char **argv) {
 
     long renders = 0;
     unsigned long long bytes = 0;
-    const double start = now();
+    const double start = seconds_of(CLOCK_MONOTONIC), cpu_start = seconds_of(CLOCK_PROCESS_CPUTIME_ID);
     double elapsed;
     do {
         for (int i = 0; i < count; i++) {
@@ -98,11 +101,15 @@ int main(int argc, char **argv) {
             bytes += n;
         }
         renders += count;
-        elapsed = now() - start;
+        elapsed = seconds_of(CLOCK_MONOTONIC) - start;
     } while (elapsed < seconds);
+    const double cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
 
-    printf("impl=c posters_png_per_sec=%.1f count=%d renders=%ld seconds=%.3f mean_png_bytes=%.1f url_example=%s\n",
-           renders / elapsed, count, renders, elapsed, (double)bytes / renders, urls);
+    poster_png(urls);
+    printf("impl=c posters_png_per_sec=%.1f posters_png_per_cpu_sec=%.1f count=%d renders=%ld seconds=%.3f"
+           " cpu_seconds=%.3f mean_png_bytes=%.1f modules=%d scale=%d side_px=%d url_example=%s\n",
+           renders / elapsed, renders / cpu, count, renders, elapsed, cpu, (double)bytes / renders,
+           last_modules, last_scale, (last_modules + 8) * last_scale, urls);
     free(urls);
     return 0;
 }

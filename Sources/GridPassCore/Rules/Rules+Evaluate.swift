@@ -14,7 +14,8 @@ extension Rules {
     ///
     /// - Parameters:
     ///   - declarations: the registration and the daily reports, in any order; those after
-    ///     `today` are ignored. Pass every declaration since the person was last green at least.
+    ///     `today` are ignored. Pass all of the person's: a trigger of any age keeps its colour
+    ///     until the clean days that end it follow.
     ///   - flags: staff flags in the order they were set; `cleared` closes the flags before it.
     ///   - risks: the current risk list; regions not on it have no risk.
     ///   - today: the day of the evaluation (China time).

@@ -1,0 +1,116 @@
+import Foundation
+import GridPassCore
+import GridPassServer
+import GridPassTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Registration API")
+struct RegistrationAPITests {
+    @Test("a resident registers (201), registers again (200, same person), and is active with no code yet")
+    func resident() async throws {
+        try await TestApp().test { client, services in
+            let door = try await Fixture.poster("DJ-B03-U2", services)
+            let (status, body) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token))
+            #expect(status == .created)
+            #expect(body["kind"] as? String == "resident")
+            #expect(body["status"] as? String == "active")
+            #expect(body["health_code"] is NSNull)
+            let meURL = try #require(body["me_url"] as? String)
+            #expect(meURL.hasPrefix("http://127.0.0.1:8080/me/"))
+            let (again, second) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token, room: "302"))
+            #expect(again == .ok)
+            #expect(second["person_id"] as? String == body["person_id"] as? String)
+            #expect(try await services.people.count() == 1)
+            let page = try await client.get(String(meURL.dropFirst("http://127.0.0.1:8080".count)))
+            #expect(page.0 == .ok)
+            #expect(page.1.contains("张*华") && page.1.contains("3号楼 2单元") && !page.1.contains("张三华"))
+        }
+    }
+
+    @Test("every bad field is named at once and nothing is stored")
+    func invalid() async throws {
+        try await TestApp().test { client, services in
+            let door = try await Fixture.poster("DJ-B03-U2", services)
+            let bad = Fixture.resident(token: door.token, id: "110105198506150010", room: "999", extra: [
+                "phone": "12800138000", "name": "<b>x</b>", "temperature": 45.1, "symptoms": ["sneezing"],
+                "visited": ["999999"], "contact": "maybe", "consent": false, "nickname": "x",
+            ])
+            let (status, body) = try await client.postJSON("/api/v1/registrations", bad)
+            #expect(status == .unprocessableContent)
+            #expect(Set(body.errorFields) == ["name", "id_number", "phone", "room", "temperature", "symptoms", "visited", "contact", "consent", "nickname"])
+            #expect(try await services.people.count() == 0)
+        }
+    }
+
+    @Test("wrong type → 422 for that field; malformed JSON → 400; over 64 KiB → 413; bad token → 422 token")
+    func bodies() async throws {
+        try await TestApp().test { client, services in
+            let door = try await Fixture.poster("DJ-B03-U2", services)
+            let (typeStatus, typeBody) = try await client.postJSON("/api/v1/registrations",
+                                                                  Fixture.resident(token: door.token, extra: ["temperature": "36.5"]))
+            #expect(typeStatus == .unprocessableContent)
+            #expect(typeBody.errorFields == ["temperature"])
+            let malformed = try await client.execute(uri: "/api/v1/registrations", method: .post,
+                                                     headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"name\": ")) { $0.status }
+            #expect(malformed == .badRequest)
+            let notObject = try await client.execute(uri: "/api/v1/registrations", method: .post, body: ByteBuffer(string: "[1]")) { $0.status }
+            #expect(notObject == .badRequest)
+            let huge = Fixture.resident(token: door.token, extra: ["name": String(repeating: "张", count: 30_000)])
+            #expect(try await client.postJSON("/api/v1/registrations", huge).0 == .contentTooLarge)
+            var tampered = Array(door.token)
+            tampered[5] = tampered[5] == "A" ? "B" : "A"
+            let (tokenStatus, tokenBody) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: String(tampered)))
+            #expect(tokenStatus == .unprocessableContent)
+            #expect(tokenBody.errorFields == ["token"])
+            let checkpoint = try await Fixture.poster("CP-DJ-E", services)
+            #expect(try await client.postJSON("/api/v1/registrations", Fixture.resident(token: checkpoint.token)).1.errorFields == ["token"])
+            #expect(try await services.people.count() == 0)
+        }
+    }
+
+    @Test("50 concurrent identical registrations: one record, one 201 and 49 × 200, one person_id")
+    func concurrent() async throws {
+        try await TestApp().test { client, services in
+            let door = try await Fixture.poster("DJ-B01-U1", services)
+            let body = Fixture.resident(token: door.token, id: Fixture.idNumber(42))
+            let data = try JSONSerialization.data(withJSONObject: body)
+            let results = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String).self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        try await client.execute(uri: "/api/v1/registrations", method: .post,
+                                                 headers: [.contentType: "application/json"], body: ByteBuffer(bytes: data)) { response in
+                            let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                            return (response.status, json?["person_id"] as? String ?? "")
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.filter { $0.0 == .created }.count == 1)
+            #expect(results.filter { $0.0 == .ok }.count == 49)
+            #expect(Set(results.map(\.1)).count == 1)
+            #expect(try await services.people.count() == 1)
+        }
+    }
+
+    @Test("identity number and phone are encrypted at rest and decrypt for the record")
+    func encrypted() async throws {
+        let app = try TestApp()
+        try await app.test { client, services in
+            let door = try await Fixture.poster("DJ-B03-U2", services)
+            let id = Fixture.idNumber(5)
+            let (_, body) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token, id: id))
+            let personID = try #require(body["person_id"] as? String)
+            let contact = try #require(try await services.people.contact(of: personID))
+            #expect(contact.idNumber == id && contact.phone == "13800138000")
+            let dir = URL(fileURLWithPath: app.config.dataDirectory)
+            for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+                let bytes = try Data(contentsOf: dir.appendingPathComponent(file))
+                #expect(bytes.range(of: Data(id.utf8)) == nil, "\(file) holds the identity number in clear")
+                #expect(bytes.range(of: Data("13800138000".utf8)) == nil, "\(file) holds the phone in clear")
+            }
+        }
+    }
+}
