@@ -28,9 +28,18 @@ public final class KeyRing: Sendable {
         var keys: [Entry]
     }
 
-    private struct State: @unchecked Sendable {
+    /// Identifies one version of the file: every write renames a new file into place, so the
+    /// inode changes even when two writes fall in the same coarse mtime tick.
+    struct FileVersion: Equatable, Sendable {
+        var inode: UInt64 = 0
+        var seconds: Int = 0
+        var nanoseconds: Int = 0
+        var size: Int64 = 0
+    }
+
+    private struct State: Sendable {
         var keys: KeySet
-        var modified: timespec
+        var version: FileVersion
         var checkedAt: UInt64
     }
 
@@ -39,7 +48,7 @@ public final class KeyRing: Sendable {
 
     init(path: String) throws {
         self.path = path
-        let (entries, modified) = try Self.withLock(path) {
+        let (entries, version) = try Self.withLock(path) {
             var entries = try Self.read(path)
             var changed = false
             for purpose in KeyPurpose.allCases where !entries.contains(where: { $0.purpose == purpose }) {
@@ -47,9 +56,9 @@ public final class KeyRing: Sendable {
                 changed = true
             }
             if changed { try Self.write(entries, to: path) }
-            return (entries, Self.modificationTime(path))
+            return (entries, Self.version(path))
         }
-        state = Mutex(State(keys: try Self.keySet(entries), modified: modified, checkedAt: Self.now()))
+        state = Mutex(State(keys: try Self.keySet(entries), version: version, checkedAt: Self.now()))
     }
 
     /// The keys in force. Checks the file for changes at most once a second, or at once with `refresh`.
@@ -58,11 +67,10 @@ public final class KeyRing: Sendable {
             let now = Self.now()
             guard refresh || now &- state.checkedAt > 1_000_000_000 else { return state.keys }
             state.checkedAt = now
-            let modified = Self.modificationTime(path)
-            guard modified.tv_sec != state.modified.tv_sec || modified.tv_nsec != state.modified.tv_nsec,
-                  let entries = try? Self.read(path), let keys = try? Self.keySet(entries)
+            let version = Self.version(path)
+            guard version != state.version, let entries = try? Self.read(path), let keys = try? Self.keySet(entries)
             else { return state.keys }
-            state.modified = modified
+            state.version = version
             state.keys = keys
             return keys
         }
@@ -85,7 +93,7 @@ public final class KeyRing: Sendable {
     @discardableResult
     public func rotate(_ purposes: [KeyPurpose]) throws -> [Entry] {
         let purposes = purposes.isEmpty ? KeyPurpose.allCases : purposes
-        let added = try Self.withLock(path) {
+        let (all, added, version) = try Self.withLock(path) {
             var entries = try Self.read(path)
             var added: [Entry] = []
             for purpose in purposes {
@@ -94,9 +102,10 @@ public final class KeyRing: Sendable {
                 added.append(entry)
             }
             try Self.write(entries, to: path)
-            return added
+            return (entries, added, Self.version(path))
         }
-        _ = keys(refresh: true)
+        let keys = try Self.keySet(all)
+        state.withLock { $0 = State(keys: keys, version: version, checkedAt: Self.now()) }
         return added
     }
 
@@ -153,10 +162,10 @@ public final class KeyRing: Sendable {
         return try body()
     }
 
-    static func modificationTime(_ path: String) -> timespec {
+    static func version(_ path: String) -> FileVersion {
         var st = stat()
-        guard stat(path, &st) == 0 else { return timespec() }
-        return st.st_mtim
+        guard stat(path, &st) == 0 else { return FileVersion() }
+        return FileVersion(inode: UInt64(st.st_ino), seconds: st.st_mtim.tv_sec, nanoseconds: st.st_mtim.tv_nsec, size: Int64(st.st_size))
     }
 
     static func now() -> UInt64 {
