@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gridpass", targets: ["gridpass"]),
+        .executable(name: "gridpass-echo", targets: ["gridpass-echo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -51,6 +52,10 @@ let package = Package(
             "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+
+        .executableTarget(name: "gridpass-echo", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
 
         // MARK: - Tests
