@@ -25,6 +25,7 @@ enum Migrations {
                 """)
         }
         registerPeople(&m)
+        registerHealth(&m)
         return m
     }
 }

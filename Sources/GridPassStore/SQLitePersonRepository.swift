@@ -102,8 +102,13 @@ public struct SQLitePersonRepository: PersonRepository {
         try db.execute(sql: """
             INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [Data(ref.bytes), chinaDay(now), now, source, d.temperature,
+            """, arguments: [Data(ref.bytes), Day(unixSeconds: now).number, now, source, d.temperature,
                              d.symptoms.joined(separator: ","), d.visited.joined(separator: ","), d.contact])
+        let id = db.lastInsertedRowID
+        for region in Set(d.visited) {
+            try db.execute(sql: "INSERT INTO declaration_region (declaration_id, person_ref, region, day) VALUES (?, ?, ?, ?)",
+                           arguments: [id, Data(ref.bytes), region, Day(unixSeconds: now).number])
+        }
     }
 
     static func person(_ row: Row) -> PersonRecord {
@@ -112,9 +117,4 @@ public struct SQLitePersonRepository: PersonRepository {
                      room: row["room"], department: row["department"], meToken: row["me_token"], reviewReason: row["review_reason"],
                      createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
-}
-
-/// Days since 1970-01-01 in China Standard Time (UTC+8), the calendar of daily reports.
-func chinaDay(_ unixSeconds: Int64) -> Int64 {
-    (unixSeconds + 8 * 3600) / 86_400
 }

@@ -22,8 +22,10 @@ struct ReviewController: Sendable {
             throw APIError(.forbidden, code: "forbidden", message: "only HR of this worker's enterprise may review them")
         }
         let reason = try await Self.reason(request)
-        let reviewed = try await services.people.review(personID: id, approve: approve, reason: reason, now: Int64(Date().timeIntervalSince1970))
-        return Response.json(intake.json(reviewed))
+        let now = Int64(Date().timeIntervalSince1970)
+        let reviewed = try await services.people.review(personID: id, approve: approve, reason: reason, now: now)
+        let record = try await intake.codes.refresh(reviewed.ref, now: now)
+        return Response.json(intake.json(reviewed, code: record?.code))
     }
 
     /// The optional `{"reason": "…"}` body (at most 200 characters).

@@ -6,20 +6,31 @@ import Hummingbird
 /// validation (422), with its own status (never a 500).
 struct APIError: HTTPResponseError {
     let status: HTTPResponse.Status
-    let body: [String: Any]
+    let code: String
+    let message: String
+    let fieldErrors: FieldErrors?
 
     init(_ status: HTTPResponse.Status, code: String, message: String) {
         self.status = status
-        self.body = ["error": ["code": code, "message": message]]
+        self.code = code
+        self.message = message
+        self.fieldErrors = nil
     }
 
     init(fieldErrors: FieldErrors) {
         status = .unprocessableContent
-        body = ["errors": fieldErrors.errors.map { ["field": $0.field, "code": $0.code.rawValue, "message": $0.message, "message_zh": $0.messageZH] }]
+        code = "invalid"
+        message = "invalid fields: " + fieldErrors.fields.joined(separator: ", ")
+        self.fieldErrors = fieldErrors
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response.json(body, status: status)
+        if let fieldErrors {
+            return Response.json(["errors": fieldErrors.errors.map {
+                ["field": $0.field, "code": $0.code.rawValue, "message": $0.message, "message_zh": $0.messageZH]
+            }], status: status)
+        }
+        return Response.json(["error": ["code": code, "message": message]], status: status)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GridPassCore
 import GridPassResources
@@ -11,20 +12,55 @@ public struct AppServices: Sendable {
     public let settings: any SettingsRepository
     public let people: any PersonRepository
     public let users: any UserRepository
+    public let health: any HealthRepository
     public let keyRing: KeyRing
     public let regions: RegionTable
+    /// The rules that colour codes: the server's `--rules` file, remembered in the data
+    /// directory so that CLI commands colour codes the same way; else the shipped defaults.
+    public let rules: Rules
     let pages: Pages
 
+    /// Which rules to use when opening a data directory.
+    public enum RulesChoice: Sendable {
+        /// What the server last ran with (CLI commands).
+        case remembered
+        /// The server's `--rules` file, or the defaults when nil; remembered for later commands.
+        case serve(file: String?)
+    }
+
     /// Opens (creating on first use) the data directory at `path`.
-    public static func open(dataDirectory path: String) async throws -> AppServices {
+    public static func open(dataDirectory path: String, rules choice: RulesChoice = .remembered) async throws -> AppServices {
         let data = try DataDirectory(path: path)
         let db = try data.openDatabase()
         let repo = SQLitePlaceRepository(db)
         let keyRing = try data.openKeyRing()
+        let rules = try await loadRules(choice, settings: repo)
         return AppServices(data: data, places: repo, settings: repo, people: SQLitePersonRepository(db, keyRing: keyRing),
-                           users: SQLiteUserRepository(db), keyRing: keyRing,
+                           users: SQLiteUserRepository(db), health: SQLiteHealthRepository(db), keyRing: keyRing,
                            regions: try RegionTable(csv: GridPassResources.text("regions/regions.csv")),
-                           pages: try await Pages.load())
+                           rules: rules, pages: try await Pages.load())
+    }
+
+    /// The code lifetime the server last ran with (CLI commands sign codes the same way).
+    public func codeTTL() async throws -> Int {
+        try await settings.setting(SettingKey.codeTTL).flatMap(Int.init) ?? 86_400
+    }
+
+    static func loadRules(_ choice: RulesChoice, settings: any SettingsRepository) async throws -> Rules {
+        var text = try GridPassResources.text("rules/default-rules.json")
+        switch choice {
+        case .remembered:
+            if let stored = try await settings.setting(SettingKey.rules) { text = stored }
+        case .serve(let file):
+            if let file {
+                do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                    throw RulesError("cannot read \(file) as UTF-8 text")
+                }
+            }
+            _ = try Rules(json: text)  // never remember rules that do not parse
+            try await settings.setSetting(SettingKey.rules, text)
+        }
+        return try Rules(json: text)
     }
 
     /// The public URL posters point to: the given one, else the one the server last ran with,
@@ -43,4 +79,6 @@ public struct AppServices: Sendable {
 
 enum SettingKey {
     static let publicURL = "public_url"
+    static let rules = "rules"
+    static let codeTTL = "code_ttl"
 }

@@ -8,8 +8,9 @@ import Logging
 public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "gridpass")
     logger[metadataKey: "data"] = .string(config.dataDirectory)
-    let services = try await AppServices.open(dataDirectory: config.dataDirectory)
+    let services = try await AppServices.open(dataDirectory: config.dataDirectory, rules: .serve(file: config.rulesFile))
     try await services.settings.setSetting(SettingKey.publicURL, config.effectivePublicURL)
+    try await services.settings.setSetting(SettingKey.codeTTL, String(config.codeTTL))
     if config.demo {
         let summary = try await DemoData.load(into: services.places)
         logger.info("demo street loaded", metadata: ["inserted": "\(summary.inserted)", "updated": "\(summary.updated)"])
@@ -33,10 +34,12 @@ public func buildRouter(_ services: AppServices, config: AppConfiguration) -> Ro
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: BearerAuthMiddleware(users: services.users))
     router.get("/healthz") { _, _ in "ok\n" }
-    let intake = IntakeService(services: services, publicURL: config.effectivePublicURL)
+    let codes = HealthCodeService(services: services, codeTTL: config.codeTTL)
+    let intake = IntakeService(services: services, codes: codes, publicURL: config.effectivePublicURL)
     PosterController(services: services, intake: intake).addRoutes(to: router)
     RegistrationController(intake: intake).addRoutes(to: router)
-    PersonalPage(services: services).addRoutes(to: router)
+    PersonalPage(services: services, codes: codes).addRoutes(to: router)
+    CodeController(services: services, codes: codes).addRoutes(to: router)
     RegionController(services: services).addRoutes(to: router)
     ReviewController(services: services, intake: intake).addRoutes(to: router)
     return router

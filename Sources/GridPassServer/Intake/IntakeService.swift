@@ -4,10 +4,11 @@ import GridPassCore
 /// Registration through a poster: the same steps for the JSON API and the HTML form.
 struct IntakeService: Sendable {
     let services: AppServices
+    let codes: HealthCodeService
     let publicURL: String
 
     enum Outcome: Sendable {
-        case registered(PersonRecord, created: Bool)
+        case registered(PersonRecord, code: StoredCode?, created: Bool)
         /// Bad fields; the door is known, so a form can be shown again.
         case invalid(FieldErrors, door: PlacePath)
         /// The token names no door where people register (unknown, replaced, or a checkpoint).
@@ -39,15 +40,16 @@ struct IntakeService: Sendable {
                 declaration: DeclarationData(temperature: valid.temperature, symptoms: valid.symptoms.map { $0.rawValue },
                                              visited: valid.visited, contact: valid.contact.rawValue))
             let (person, created) = try await services.people.register(data, now: unix)
-            return .registered(person, created: created)
+            let record = try await codes.refresh(person.ref, now: unix)
+            return .registered(person, code: record?.code, created: created)
         }
     }
 
     func meURL(_ person: PersonRecord) -> String { "\(publicURL)/me/\(person.meToken)" }
 
-    /// The JSON answer of CONTRACT §4.
-    func json(_ person: PersonRecord) -> [String: Any] {
+    /// The JSON answer of CONTRACT §4; `code` is the health code summary (null until active).
+    func json(_ person: PersonRecord, code: StoredCode?) -> [String: Any] {
         ["person_id": person.id, "kind": person.kind.rawValue, "status": person.status.rawValue,
-         "me_url": meURL(person), "health_code": NSNull()]
+         "me_url": meURL(person), "health_code": HealthCodeService.summary(code) ?? NSNull()]
     }
 }

@@ -1,27 +1,54 @@
+import Foundation
 import GridPassCore
 import Hummingbird
 
-/// `GET /me/TOKEN`: the person's own page behind an unguessable token.
+/// `GET /me/TOKEN`: the person's own page behind an unguessable token — name (masked), place,
+/// status, the current code in its colour with its reasons, and the daily report form.
 struct PersonalPage: Sendable {
     let services: AppServices
+    let codes: HealthCodeService
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/me/{token}", use: show)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let token = context.parameters.get("token"), let person = try await services.people.person(meToken: token) else {
+            let t = Language(request).strings
+            return try services.pages.page("message", ["title": t["not_found_title"]!, "body": t["not_found_body"]!, "kind": "error"],
+                                           language: Language(request), status: .notFound)
+        }
+        return try await page(person, request: request)
+    }
+
+    func page(_ person: PersonRecord, request: Request, submitted: [String: FieldValue] = [:], errors: FieldErrors? = nil) async throws -> Response {
         let language = Language(request)
         let t = language.strings
-        guard let token = context.parameters.get("token"), let person = try await services.people.person(meToken: token),
-              let place = try await services.places.place(id: person.placeID)
-        else {
-            return try services.pages.page("message", ["title": t["not_found_title"]!, "body": t["not_found_body"]!, "kind": "error"],
-                                           language: language, status: .notFound)
-        }
-        let path = try await services.places.path(of: place)
-        return try services.pages.page("me", [
+        let record = try await codes.refresh(person.ref)
+        let path = try await services.places.path(of: try await services.places.place(id: person.placeID)
+            ?? Place(id: 0, code: "", kind: .unit, name: "", parentID: nil))
+        var messages: [String: String] = [:]
+        for error in errors?.errors ?? [] { messages[error.field] = language == .en ? error.message : error.messageZH }
+        let chosen = Set(RegistrationForm.list(submitted["symptoms"]))
+        let contact = submitted["contact"].map(RegistrationForm.text) ?? "none"
+        var values: [String: Any] = [
             "title": t["me_title"]!, "maskedName": NameMask.mask(person.name), "fullName": path.fullName,
             "room": person.room ?? "", "statusText": t["status_" + person.status.rawValue] ?? person.status.rawValue,
-        ], language: language)
+            "base": "/me/\(person.meToken)",
+            "symptoms": RegistrationForm.symptoms.map { ["code": $0, "label": t[$0] ?? $0, "checked": chosen.contains($0)] as [String: Any] },
+            "contacts": RegistrationForm.contacts.map { ["value": $0, "label": t["contact_" + $0] ?? $0, "checked": $0 == contact] as [String: Any] },
+            "v": ["temperature": submitted["temperature"].map(RegistrationForm.text) ?? "",
+                  "visited": RegistrationForm.list(submitted["visited"]).joined(separator: ", ")],
+            "errors": messages, "hasErrors": !messages.isEmpty,
+        ]
+        if let code = record?.code {
+            values["code"] = [
+                "color": code.color.rawValue, "colorName": t["color_" + code.color.rawValue] ?? code.color.rawValue,
+                "expiresAt": isoTime(code.expiresAt), "expiresUnix": code.expiresAt, "payload": code.payload,
+                "reasons": (record?.reasons ?? []).map { language == .en ? $0.en : $0.zh },
+                "hasReasons": !(record?.reasons ?? []).isEmpty,
+            ] as [String: Any]
+        }
+        return try services.pages.page("me", values, language: language, status: errors == nil ? .ok : .unprocessableContent)
     }
 }

@@ -20,8 +20,8 @@ struct RegistrationController: Sendable {
                 messageZH: "token 应为登记地点海报上的令牌（字符串）。")]))
         }
         switch try await intake.register(token: token, fields: fields, source: .json) {
-        case .registered(let person, let created):
-            return Response.json(intake.json(person), status: created ? .created : .ok)
+        case .registered(let person, let code, let created):
+            return Response.json(intake.json(person, code: code), status: created ? .created : .ok)
         case .invalid(let errors, _):
             throw APIError(fieldErrors: errors)
         case .noForm(let lookup):

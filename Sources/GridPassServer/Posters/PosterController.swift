@@ -37,7 +37,7 @@ struct PosterController: Sendable {
         }
         let fields = FormBody.fields(String(buffer: body))
         switch try await intake.register(token: token, fields: fields, source: .form) {
-        case .registered(let person, _):
+        case .registered(let person, _, _):
             return Response(status: .seeOther, headers: [.location: intake.meURL(person)])
         case .invalid(let errors, let door):
             let kind = IntakeService.personKind(at: door) ?? .resident

@@ -1,0 +1,76 @@
+/// The health state of one person as stored: inputs of the rules and the current code.
+public struct HealthRecord: Sendable {
+    public var person: PersonRecord
+    public var statusVersion: UInt32
+    public var color: HealthColor?
+    public var reasons: [Reason]
+    public var code: StoredCode?
+    public var declarations: [Declaration]
+    public var flags: [StaffFlag]
+
+    public init(person: PersonRecord, statusVersion: UInt32, color: HealthColor?, reasons: [Reason], code: StoredCode?,
+                declarations: [Declaration], flags: [StaffFlag]) {
+        self.person = person
+        self.statusVersion = statusVersion
+        self.color = color
+        self.reasons = reasons
+        self.code = code
+        self.declarations = declarations
+        self.flags = flags
+    }
+}
+
+/// A signed code as kept for its person.
+public struct StoredCode: Sendable, Equatable {
+    public var payload: String
+    public var color: HealthColor
+    public var statusVersion: UInt32
+    public var issuedAt: Int64
+    public var expiresAt: Int64
+
+    public init(payload: String, color: HealthColor, statusVersion: UInt32, issuedAt: Int64, expiresAt: Int64) {
+        self.payload = payload
+        self.color = color
+        self.statusVersion = statusVersion
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// One checkpoint scan, for the scan log.
+public struct ScanRecord: Sendable {
+    public var checkpointID: Int64?
+    public var person: PersonRef?
+    public var result: String
+    public var reason: String
+    public var at: Int64
+
+    public init(checkpointID: Int64?, person: PersonRef?, result: String, reason: String, at: Int64) {
+        self.checkpointID = checkpointID
+        self.person = person
+        self.result = result
+        self.reason = reason
+        self.at = at
+    }
+}
+
+/// Health codes, reports, flags, risk regions and scans.
+public protocol HealthRepository: Sendable {
+    func healthRecord(_ ref: PersonRef) async throws -> HealthRecord?
+    /// Stores a new evaluation and code in one transaction, unless the person's status version
+    /// moved on meanwhile (then nothing is written and false is returned: evaluate again).
+    /// `issue` signs the code for the status version it is given.
+    func update(_ ref: PersonRef, expectedVersion: UInt32, newVersion: UInt32, color: HealthColor?, reasons: [Reason],
+                code: StoredCode?) async throws -> Bool
+    func addReport(_ ref: PersonRef, _ declaration: DeclarationData, now: Int64) async throws
+    func addFlag(_ ref: PersonRef, kind: StaffFlagKind, by userID: Int64?, now: Int64) async throws
+    func riskList() async throws -> [String: RiskLevel]
+    /// Sets (or with nil removes) a region's risk level; returns the people whose declarations of
+    /// the last `lookbackDays` days name that region.
+    func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> [PersonRef]
+    /// Standing for verification; nil when no person has that reference.
+    func standing(_ ref: PersonRef) async throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)?
+    func logScan(_ scan: ScanRecord) async throws
+    /// Deletes scan logs and daily reports older than `before`; returns how many rows went.
+    func purge(before: Int64) async throws -> Int
+}

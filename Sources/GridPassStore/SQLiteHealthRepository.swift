@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import GridPassCore
+
+/// Health codes, declarations, flags, risk regions and scans in SQLite.
+public struct SQLiteHealthRepository: HealthRepository {
+    let db: DatabasePool
+
+    public init(_ db: DatabasePool) { self.db = db }
+
+    public func healthRecord(_ ref: PersonRef) async throws -> HealthRecord? {
+        try await db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)]) else { return nil }
+            let declarations = try Row.fetchAll(db, sql: """
+                SELECT day, temperature, symptoms, visited, contact FROM declaration WHERE person_ref = ? ORDER BY id
+                """, arguments: [Data(ref.bytes)]).map { d in
+                Declaration(day: Day(number: d["day"]), temperature: d["temperature"], symptoms: Self.list(d["symptoms"]),
+                            visited: Self.list(d["visited"]), contact: d["contact"])
+            }
+            let flags = try Row.fetchAll(db, sql: "SELECT kind, day FROM flag WHERE person_ref = ? ORDER BY id",
+                                         arguments: [Data(ref.bytes)]).compactMap { f in
+                StaffFlagKind(rawValue: f["kind"]).map { StaffFlag($0, day: Day(number: f["day"])) }
+            }
+            var code: StoredCode?
+            if let payload: String = row["code_payload"], let color = HealthColor(rawValue: row["code_color"] ?? "") {
+                code = StoredCode(payload: payload, color: color, statusVersion: UInt32(row["code_version"] as Int64),
+                                  issuedAt: row["code_issued_at"], expiresAt: row["code_expires_at"])
+            }
+            return HealthRecord(person: SQLitePersonRepository.person(row), statusVersion: UInt32(row["status_version"] as Int64),
+                                color: (row["color"] as String?).flatMap(HealthColor.init(rawValue:)),
+                                reasons: ReasonCoding.decode(row["reasons"]), code: code,
+                                declarations: declarations, flags: flags)
+        }
+    }
+
+    public func update(_ ref: PersonRef, expectedVersion: UInt32, newVersion: UInt32, color: HealthColor?, reasons: [Reason],
+                       code: StoredCode?) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(sql: """
+                UPDATE person SET status_version = ?, color = ?, reasons = ?, code_payload = ?, code_color = ?, code_version = ?,
+                                  code_issued_at = ?, code_expires_at = ?
+                WHERE ref = ? AND status_version = ?
+                """, arguments: [Int64(newVersion), color?.rawValue, ReasonCoding.encode(reasons), code?.payload, code?.color.rawValue,
+                                 code.map { Int64($0.statusVersion) }, code?.issuedAt, code?.expiresAt,
+                                 Data(ref.bytes), Int64(expectedVersion)])
+            return db.changesCount == 1
+        }
+    }
+
+    public func addReport(_ ref: PersonRef, _ declaration: DeclarationData, now: Int64) async throws {
+        try await db.write { db in
+            try SQLitePersonRepository.insertDeclaration(db, ref: ref, declaration, source: "report", now: now)
+        }
+    }
+
+    public func addFlag(_ ref: PersonRef, kind: StaffFlagKind, by userID: Int64?, now: Int64) async throws {
+        try await db.write { db in
+            try db.execute(sql: "INSERT INTO flag (person_ref, kind, day, at, by_user) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [Data(ref.bytes), kind.rawValue, Day(unixSeconds: now).number, now, userID])
+        }
+    }
+
+    public func riskList() async throws -> [String: RiskLevel] {
+        try await db.read { db in
+            var list: [String: RiskLevel] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT region, level FROM risk_region") {
+                if let level = RiskLevel(rawValue: row["level"]) { list[row["region"]] = level }
+            }
+            return list
+        }
+    }
+
+    public func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> [PersonRef] {
+        try await db.write { db in
+            if let level {
+                try db.execute(sql: """
+                    INSERT INTO risk_region (region, level, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT(region) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at
+                    """, arguments: [region, level.rawValue, now])
+            } else {
+                try db.execute(sql: "DELETE FROM risk_region WHERE region = ?", arguments: [region])
+            }
+            let since = Day(unixSeconds: now).number - lookbackDays
+            return try Data.fetchAll(db, sql: "SELECT DISTINCT person_ref FROM declaration_region WHERE region = ? AND day > ?",
+                                     arguments: [region, since]).compactMap { PersonRef(bytes: Array($0)) }
+        }
+    }
+
+    public func standing(_ ref: PersonRef) async throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)? {
+        try await db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT kind, status, status_version, place_id, name FROM person WHERE ref = ?",
+                                             arguments: [Data(ref.bytes)]) else { return nil }
+            return (PersonKind(rawValue: row["kind"]) ?? .resident, PersonRecord.Status(rawValue: row["status"]) ?? .pending,
+                    UInt32(row["status_version"] as Int64), row["place_id"], row["name"])
+        }
+    }
+
+    public func logScan(_ scan: ScanRecord) async throws {
+        try await db.write { db in
+            try db.execute(sql: "INSERT INTO scan (checkpoint_id, person_ref, result, reason, at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [scan.checkpointID, scan.person.map { Data($0.bytes) }, scan.result, scan.reason, scan.at])
+        }
+    }
+
+    public func purge(before: Int64) async throws -> Int {
+        try await db.write { db in
+            try db.execute(sql: "DELETE FROM scan WHERE at < ?", arguments: [before])
+            var count = db.changesCount
+            try db.execute(sql: "DELETE FROM declaration WHERE source = 'report' AND at < ?", arguments: [before])
+            count += db.changesCount
+            return count
+        }
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.isEmpty ? [] : text.split(separator: ",").map(String.init)
+    }
+}
+
+/// Reasons as JSON text in the person row.
+enum ReasonCoding {
+    static func encode(_ reasons: [Reason]) -> String {
+        let objects: [[String: Any]] = reasons.map { r in
+            var o: [String: Any] = ["code": r.code, "color": r.color.rawValue, "day": r.day.number, "zh": r.zh, "en": r.en]
+            if let region = r.region { o["region"] = region }
+            if let detail = r.detail { o["detail"] = detail }
+            return o
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> [Reason] {
+        guard let objects = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] else { return [] }
+        return objects.compactMap { o in
+            guard let code = o["code"] as? String, let color = (o["color"] as? String).flatMap(HealthColor.init(rawValue:)),
+                  let day = o["day"] as? Int, let zh = o["zh"] as? String, let en = o["en"] as? String else { return nil }
+            return Reason(code: code, color: color, day: Day(number: day), region: o["region"] as? String,
+                          detail: o["detail"] as? String, zh: zh, en: en)
+        }
+    }
+}
