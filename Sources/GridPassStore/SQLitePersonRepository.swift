@@ -26,6 +26,10 @@ public struct SQLitePersonRepository: PersonRepository {
             let ref: PersonRef
             let created = existing == nil
             if let existing {
+                // Only the holder of the registered phone may update it: knowing someone's
+                // identity number must not be enough to take over their record and page.
+                let stored = try cipher.open(Array(existing["phone_enc"] as Data), context: Array("phone".utf8) + index)
+                guard stored == r.phone else { throw RegistrationConflict.phoneMismatch }
                 ref = Self.person(existing).ref
                 try db.execute(sql: """
                     UPDATE person SET name = ?, room = ?, department = ?, id_number_enc = ?, phone_enc = ?, updated_at = ?

@@ -77,10 +77,17 @@ public struct RegistrationData: Sendable, Equatable {
     }
 }
 
+/// A re-registration that may not update the stored record.
+public enum RegistrationConflict: Error, Equatable {
+    /// The identity number is registered at this place with another phone.
+    case phoneMismatch
+}
+
 /// People, their declarations and the review of workers.
 public protocol PersonRepository: Sendable {
     /// Creates the person, or updates the one with the same identity number at the same place.
-    /// Returns the record and whether it was created. Committed before it returns.
+    /// Returns the record and whether it was created. Committed before it returns. Throws
+    /// `RegistrationConflict.phoneMismatch` when the stored phone differs (nothing is written).
     func register(_ registration: RegistrationData, now: Int64) async throws -> (PersonRecord, created: Bool)
     func person(id: String) async throws -> PersonRecord?
     func person(meToken: String) async throws -> PersonRecord?

@@ -2,6 +2,7 @@
 enum Strings {
     static let zh: [String: String] = [
         "app": "GridPass 网格通",
+        "colon": "：",
         "not_found_title": "二维码无效",
         "not_found_body": "这个二维码无法识别，可能被涂改或不是本系统的海报。请扫描单元门、企业或卡口张贴的正式二维码，或联系网格员。",
         "gone_title": "海报已更换",
@@ -51,6 +52,7 @@ enum Strings {
     ]
     static let en: [String: String] = [
         "app": "GridPass",
+        "colon": ": ",
         "not_found_title": "Unknown QR code",
         "not_found_body": "This code cannot be recognised: it may have been altered, or it is not a GridPass poster. Please scan the official poster on the door, enterprise or checkpoint, or ask your grid worker.",
         "gone_title": "This poster was replaced",

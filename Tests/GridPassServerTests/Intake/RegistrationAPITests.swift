@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Registration API")
 struct RegistrationAPITests {
-    @Test("a resident registers (201), registers again (200, same person), and is active with no code yet")
+    @Test("a resident registers (201) with a green code, registers again (200, same person)")
     func resident() async throws {
         try await TestApp().test { client, services in
             let door = try await Fixture.poster("DJ-B03-U2", services)
@@ -16,7 +16,9 @@ struct RegistrationAPITests {
             #expect(status == .created)
             #expect(body["kind"] as? String == "resident")
             #expect(body["status"] as? String == "active")
-            #expect(body["health_code"] is NSNull)
+            let code = try #require(body["health_code"] as? [String: Any])
+            #expect(code["color"] as? String == "green")
+            #expect((code["payload"] as? String)?.hasPrefix("GP1:") == true)
             let meURL = try #require(body["me_url"] as? String)
             #expect(meURL.hasPrefix("http://127.0.0.1:8080/me/"))
             let (again, second) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token, room: "302"))
@@ -26,6 +28,22 @@ struct RegistrationAPITests {
             let page = try await client.get(String(meURL.dropFirst("http://127.0.0.1:8080".count)))
             #expect(page.0 == .ok)
             #expect(page.1.contains("张*华") && page.1.contains("3号楼 2单元") && !page.1.contains("张三华"))
+        }
+    }
+
+    @Test("knowing someone's identity number is not enough to take over their record: another phone is refused")
+    func takeover() async throws {
+        try await TestApp().test { client, services in
+            let door = try await Fixture.poster("DJ-B03-U2", services)
+            let (_, first) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token))
+            let (status, body) = try await client.postJSON("/api/v1/registrations",
+                                                           Fixture.resident(token: door.token, room: "302", extra: ["name": "李四", "phone": "13912345678"]))
+            #expect(status == .unprocessableContent)
+            #expect(body.errorFields == ["phone"])
+            #expect(body["me_url"] == nil)
+            let personID = try #require(first["person_id"] as? String)
+            #expect(try await services.people.person(id: personID)?.name == "张三华")
+            #expect(try await services.people.person(id: personID)?.room == "301")
         }
     }
 

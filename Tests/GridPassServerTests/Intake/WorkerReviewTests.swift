@@ -29,6 +29,7 @@ struct WorkerReviewTests {
             let (ok, approved) = try await client.postJSON(approve, ["reason": "入职材料齐全"], token: hr)
             #expect(ok == .ok)
             #expect(approved["status"] as? String == "active")
+            #expect((approved["health_code"] as? [String: Any])?["color"] as? String == "green")
             #expect(try await services.people.pendingWorkers(enterpriseID: nil).isEmpty)
             #expect(try await client.postJSON("/api/v1/workers/\(id)/reject", [String: Any](), token: hr).1["status"] as? String == "rejected")
             #expect(try await client.postJSON("/api/v1/workers/0000000000000000/approve", [String: Any](), token: hr).0 == .notFound)
