@@ -61,7 +61,8 @@ public final class KeyRing: Sendable {
         state = Mutex(State(keys: try Self.keySet(entries), version: version, checkedAt: Self.now()))
     }
 
-    /// The keys in force. Checks the file for changes at most once a second, or at once with `refresh`.
+    /// The keys in force. Checks the file for changes at most once a second, or at once with
+    /// `refresh` (signers do, so a key rotated by a CLI command signs from the next code on).
     public func keys(refresh: Bool = false) -> KeySet {
         state.withLock { state in
             let now = Self.now()

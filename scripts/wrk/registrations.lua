@@ -1,7 +1,7 @@
 -- scripts/wrk/registrations.lua: distinct, valid resident registrations (CONTRACT §4) for wrk.
 --
 --   wrk -t2 -c32 -d15s --latency -s scripts/wrk/registrations.lua \
---       http://127.0.0.1:18110/api/v1/registrations -- TOKEN [OFFSET [THREADS]]
+--       http://127.0.0.1:18110/api/v1/registrations -- TOKEN [OFFSET [THREADS [MODE]]]
 --
 -- Every request carries a new identity number (110105 + birth date + sequence + the GB 11643 check
 -- character computed here), so every answer should be 201. The same script drives the echo
@@ -9,6 +9,9 @@
 -- Request k of thread t (0-based) uses index OFFSET + k * THREADS + t: pass wrk's -t as THREADS
 -- (default 64, also fine for fewer threads) and give each run against the same data directory its
 -- own OFFSET (default 0), e.g. multiples of 3 000 000.
+-- MODE (diagnostics of scripts/bench-http DIAGNOSE=1): `valid` (default); `bad_phone`: the same
+-- bodies with an invalid phone (answered 422 after token check, place lookup and validation, so
+-- without any write); `get`: a bare GET of the URL (e.g. /healthz: HTTP and routing only).
 -- `response()` counts the answers by status; `done()` prints one machine-readable line:
 --   RESULT requests=N seconds=S rps=R p50_ms=… p90_ms=… p99_ms=… max_ms=… s2xx=N s200=N s201=N
 --          other=N connect_err=N read_err=N write_err=N timeout_err=N statuses=201:N,… body_bytes=B
@@ -48,9 +51,11 @@ local function name(i)
 end
 
 function init(args)
-   token = args[1] or error("usage: wrk ... -s registrations.lua URL -- TOKEN [OFFSET [THREADS]]")
+   token = args[1] or error("usage: wrk ... -s registrations.lua URL -- TOKEN [OFFSET [THREADS [MODE]]]")
    offset = tonumber(args[2] or "0")
    stride = tonumber(args[3] or "64")
+   mode = args[4] or "valid"
+   if mode ~= "valid" and mode ~= "bad_phone" and mode ~= "get" then error("MODE must be valid, bad_phone or get") end
    counter = 0
    statuses = {}
    bodybytes = 0
@@ -60,10 +65,11 @@ end
 function request()
    local i = offset + counter * stride + tid
    counter = counter + 1
+   if mode == "get" then return wrk.format("GET") end
    local body = string.format(
-      '{"token":"%s","name":"%s","id_number":"%s","phone":"139%08d","room":"%s","temperature":36.6,' ..
+      '{"token":"%s","name":"%s","id_number":"%s","phone":"%s%08d","room":"%s","temperature":36.6,' ..
       '"symptoms":[],"visited":[],"contact":"none","consent":true}',
-      token, name(i), id_number(i), i % 100000000, rooms[i % #rooms + 1])
+      token, name(i), id_number(i), mode == "bad_phone" and "129" or "139", i % 100000000, rooms[i % #rooms + 1])
    bodybytes = bodybytes + #body
    return wrk.format("POST", nil, headers, body)
 end

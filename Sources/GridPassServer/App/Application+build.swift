@@ -20,6 +20,7 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "GridPass"),
+        services: [RetentionService(health: services.health, logger: logger)],
         onServerRunning: { channel in
             runningLogger.info("serving", metadata: ["address": "\(channel.localAddress?.description ?? "?")",
                                               "public_url": .string(config.effectivePublicURL)])
@@ -40,6 +41,9 @@ public func buildRouter(_ services: AppServices, config: AppConfiguration) -> Ro
     RegistrationController(intake: intake).addRoutes(to: router)
     PersonalPage(services: services, codes: codes).addRoutes(to: router)
     CodeController(services: services, codes: codes).addRoutes(to: router)
+    FlagController(services: services, codes: codes).addRoutes(to: router)
+    VerifyController(services: services, verifier: VerifyService(services: services)).addRoutes(to: router)
+    CheckpointPage(services: services).addRoutes(to: router)
     RegionController(services: services).addRoutes(to: router)
     ReviewController(services: services, intake: intake).addRoutes(to: router)
     return router

@@ -47,7 +47,7 @@ public struct HealthCodeService: Sendable {
     }
 
     func sign(_ ref: PersonRef, color: HealthColor, version: UInt32, now: Int64) throws -> StoredCode {
-        guard let key = services.keyRing.keys().current(.healthCodes) else { throw HealthCodeError("the key ring has no health-code key") }
+        guard let key = services.keyRing.keys(refresh: true).current(.healthCodes) else { throw HealthCodeError("the key ring has no health-code key") }
         let payload = try HealthCode.sign(person: ref, color: color, statusVersion: version, issuedAt: now,
                                           expiresAt: now + codeTTL, with: key)
         return StoredCode(payload: payload, color: color, statusVersion: version, issuedAt: now, expiresAt: now + codeTTL)

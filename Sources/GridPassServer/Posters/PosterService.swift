@@ -23,7 +23,7 @@ public struct PosterService: Sendable {
         }
         let doors = try await services.places.doors(under: root)
         guard !doors.isEmpty else { throw Failure(description: "'\(code)' (\(root.kind.rawValue)) has no door that gets a poster") }
-        guard let key = services.keyRing.keys().current(.posterTokens) else { throw Failure(description: "the key ring has no poster key") }
+        guard let key = services.keyRing.keys(refresh: true).current(.posterTokens) else { throw Failure(description: "the key ring has no poster key") }
         let title = try await services.places.path(of: root).fullName
         return (title, try doors.map { path in
             let token = try PosterToken.sign(kind: path.place.kind, placeID: UInt32(path.place.id),

@@ -1,0 +1,55 @@
+import Foundation
+import GridPassCore
+
+/// Checks a scanned health code at a checkpoint (CONTRACT §6) and logs the scan.
+public struct VerifyService: Sendable {
+    let services: AppServices
+
+    public init(services: AppServices) { self.services = services }
+
+    public struct Outcome: Sendable {
+        public let verdict: Verdict
+        public let maskedName: String?
+        public let place: String?
+        public let checkedAt: Int64
+
+        public var json: [String: Any] {
+            ["result": verdict.result.rawValue, "reason": verdict.reason,
+             "color": (verdict.color?.rawValue).map { $0 as Any } ?? NSNull(),
+             "name": maskedName.map { $0 as Any } ?? NSNull(), "place": place.map { $0 as Any } ?? NSNull(),
+             "checked_at": isoTime(checkedAt)]
+        }
+    }
+
+    public enum Failure: Error, Equatable {
+        case unknownCheckpoint(String)
+    }
+
+    /// The checkpoint with its ancestors, or nil if the code names none.
+    public func checkpoint(code: String) async throws -> PlacePath? {
+        guard let place = try await services.places.place(code: code), place.kind == .checkpoint else { return nil }
+        return try await services.places.path(of: place)
+    }
+
+    /// Verifies `payload` at `checkpoint` (nil: signature and status only) and logs the scan.
+    public func verify(_ payload: String, at checkpoint: PlacePath?, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Outcome {
+        let keyRing = services.keyRing
+        var code = HealthCode.verify(payload, keys: keyRing.keys(), now: now)
+        if case .failure(.unknownKey) = code {  // a key rotated by a CLI command a moment ago
+            code = HealthCode.verify(payload, keys: keyRing.keys(refresh: true), now: now)
+        }
+        var standing: PersonStanding?
+        var name: String?
+        let ref = try? code.get().person
+        if let ref, let stored = try await services.health.standing(ref),
+           let place = try await services.places.place(id: stored.placeID) {
+            standing = PersonStanding(kind: stored.kind, status: stored.status, statusVersion: stored.statusVersion,
+                                      place: try await services.places.path(of: place))
+            name = NameMask.mask(stored.name)
+        }
+        let verdict = CheckpointDecision.decide(code, person: standing, checkpoint: checkpoint)
+        try await services.health.logScan(ScanRecord(checkpointID: checkpoint?.place.id, person: standing == nil ? nil : ref,
+                                                     result: verdict.result.rawValue, reason: verdict.reason, at: now))
+        return Outcome(verdict: verdict, maskedName: name, place: standing?.place.fullName, checkedAt: now)
+    }
+}

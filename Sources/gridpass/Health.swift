@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import GridPassCore
+import GridPassServer
+
+struct Risk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The risk list.", subcommands: [RiskSet.self])
+}
+
+struct RiskSet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Set a region's risk level; the codes of everyone whose last 14 days touch it are recomputed."
+    )
+    @Argument(help: "A 6-digit region code, e.g. 110105.") var region: String
+    @Argument(help: "high, medium or none.") var level: String
+    @OptionGroup var data: DataOption
+
+    func run() async throws {
+        guard level == "none" || RiskLevel(rawValue: level) != nil else { throw ValidationError("LEVEL must be high, medium or none") }
+        let services = try await openServices(data)
+        guard services.regions.contains(region) else { throw ValidationError("REGION: '\(region)' is not a known 6-digit region code") }
+        let codes = HealthCodeService(services: services, codeTTL: try await services.codeTTL())
+        let count = try await codes.setRisk(region: region, level: RiskLevel(rawValue: level))
+        print("\(region) \(services.regions.fullName(region) ?? ""): \(level); \(count) person(s) recomputed")
+    }
+}
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Verify a health code, as a checkpoint would (the scan is logged).")
+    @Argument(help: "The scanned text, GP1:…") var payload: String
+    @Option(help: "The checkpoint's code (scan-to-work and community gates).") var checkpoint: String?
+    @OptionGroup var data: DataOption
+
+    func run() async throws {
+        let services = try await openServices(data)
+        let verifier = VerifyService(services: services)
+        var place: PlacePath?
+        if let checkpoint {
+            guard let found = try await verifier.checkpoint(code: checkpoint) else {
+                throw ValidationError("--checkpoint: no checkpoint has the code '\(checkpoint)'")
+            }
+            place = found
+        }
+        let outcome = try await verifier.verify(payload, at: place)
+        let json = try JSONSerialization.data(withJSONObject: outcome.json, options: [.sortedKeys, .withoutEscapingSlashes])
+        print(String(decoding: json, as: UTF8.self))
+        if outcome.verdict.result != .pass { throw ExitCode(outcome.verdict.result == .stop ? 2 : 3) }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import GridPassCore
+import GridPassServer
+import GridPassTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A registered resident of 东进社区 and the tokens to check them.
+struct Scene {
+    let guardGate: String       // guard of CP-DJ-E (东进社区东门)
+    let guardHF: String         // guard of CP-HF-M (合峰社区正门)
+    let guardPSJM: String       // guard of CP-PSJM (平山精密机械 北门)
+    let staff: String           // staff of DJ-G1 (3号楼 is in grid 1)
+    let admin: String
+    let resident: [String: Any] // registration answer
+
+    static func make(_ client: any TestClientProtocol, _ services: AppServices) async throws -> Scene {
+        let accounts = AccountService(services: services)
+        let door = try await Fixture.poster("DJ-B03-U2", services)
+        let (_, resident) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token))
+        return Scene(
+            guardGate: try await accounts.addUser(name: "guard-e", role: .guard_, scope: "CP-DJ-E", password: nil).token,
+            guardHF: try await accounts.addUser(name: "guard-hf", role: .guard_, scope: "CP-HF-M", password: nil).token,
+            guardPSJM: try await accounts.addUser(name: "guard-psjm", role: .guard_, scope: "CP-PSJM", password: nil).token,
+            staff: try await accounts.addUser(name: "lvhua", role: .staff, scope: "DJ-G1", password: nil).token,
+            admin: try await accounts.addUser(name: "admin", role: .admin, scope: nil, password: nil).token,
+            resident: resident)
+    }
+
+    var payload: String { (resident["health_code"] as! [String: Any])["payload"] as! String }
+    var personID: String { resident["person_id"] as! String }
+    var mePath: String { String((resident["me_url"] as! String).dropFirst("http://127.0.0.1:8080".count)) }
+}
+
+extension TestClientProtocol {
+    func verify(_ code: String, at checkpoint: String, token: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+        try await postJSON("/api/v1/verify", ["code": code, "checkpoint": checkpoint], token: token)
+    }
+}
+
+@Suite("Checkpoint verification")
+struct VerifyTests {
+    @Test("a green resident passes their community gate, is stopped at another community's and at an enterprise")
+    func gates() async throws {
+        try await TestApp().test { client, services in
+            let scene = try await Scene.make(client, services)
+            let (status, pass) = try await client.verify(scene.payload, at: "CP-DJ-E", token: scene.guardGate)
+            #expect(status == .ok)
+            #expect(pass["result"] as? String == "pass" && pass["reason"] as? String == "ok" && pass["color"] as? String == "green")
+            #expect(pass["name"] as? String == "张*华")
+            #expect(pass["place"] as? String == "平山区东明街道东进社区 3号楼 2单元")
+            #expect(pass["checked_at"] is String)
+            let other = try await client.verify(scene.payload, at: "CP-HF-M", token: scene.guardHF).1
+            #expect(other["result"] as? String == "stop" && other["reason"] as? String == "not_resident")
+            let factory = try await client.verify(scene.payload, at: "CP-PSJM", token: scene.guardPSJM).1
+            #expect(factory["result"] as? String == "stop" && factory["reason"] as? String == "not_employed_here")
+        }
+    }
+
+    @Test("no token 401, a guard of another checkpoint 403, unknown checkpoint 422")
+    func auth() async throws {
+        try await TestApp().test { client, services in
+            let scene = try await Scene.make(client, services)
+            #expect(try await client.postJSON("/api/v1/verify", ["code": scene.payload, "checkpoint": "CP-DJ-E"]).0 == .unauthorized)
+            #expect(try await client.verify(scene.payload, at: "CP-DJ-E", token: scene.guardHF).0 == .forbidden)
+            #expect(try await client.verify(scene.payload, at: "CP-DJ-E", token: scene.staff).0 == .forbidden, "the gate is outside a grid's scope")
+            #expect(try await client.verify(scene.payload, at: "CP-DJ-E", token: scene.admin).0 == .ok)
+            #expect(try await client.verify(scene.payload, at: "NOPE", token: scene.admin).0 == .unprocessableContent)
+        }
+    }
+
+    @Test("invalid reasons: flipped character, other data directory, unknown key, not found, expired")
+    func invalid() async throws {
+        let app = try TestApp(codeTTL: 2)
+        try await app.test { client, services in
+            let scene = try await Scene.make(client, services)
+            var chars = Array(scene.payload)
+            chars[20] = chars[20] == "A" ? "B" : "A"
+            let flipped = try await client.verify(String(chars), at: "CP-DJ-E", token: scene.guardGate).1
+            #expect(flipped["result"] as? String == "invalid")
+            #expect(["bad_signature", "malformed"].contains(flipped["reason"] as? String))
+            #expect(try await client.verify("GP1:HELLO", at: "CP-DJ-E", token: scene.guardGate).1["reason"] as? String == "malformed")
+
+            // The same person reference and key id, signed by another data directory's key ring.
+            let other = try await AppServices.open(dataDirectory: try makeTemporaryDirectory().path)
+            let payload = try HealthCode.verify(scene.payload, keys: services.keyRing.keys(), now: Int64(Date().timeIntervalSince1970)).get()
+            let now = Int64(Date().timeIntervalSince1970)
+            let foreign = try HealthCode.sign(person: payload.person, color: .green, statusVersion: payload.statusVersion, issuedAt: now,
+                                              expiresAt: now + 60, with: try #require(other.keyRing.keys().key(id: payload.keyID, purpose: .healthCodes)))
+            #expect(try await client.verify(foreign, at: "CP-DJ-E", token: scene.guardGate).1["reason"] as? String == "bad_signature")
+
+            let stranger = try RingKey(id: 999, purpose: .healthCodes, createdAt: 0, secret: [UInt8](repeating: 1, count: 32))
+            let unknown = try HealthCode.sign(person: payload.person, color: .green, statusVersion: 1, issuedAt: now, expiresAt: now + 60, with: stranger)
+            #expect(try await client.verify(unknown, at: "CP-DJ-E", token: scene.guardGate).1["reason"] as? String == "unknown_key")
+
+            let nobody = try HealthCode.sign(person: try PersonRef.random(), color: .green, statusVersion: 1, issuedAt: now, expiresAt: now + 60,
+                                             with: try #require(services.keyRing.keys().current(.healthCodes)))
+            #expect(try await client.verify(nobody, at: "CP-DJ-E", token: scene.guardGate).1["reason"] as? String == "not_found")
+
+            // --code-ttl 2: three seconds later the code has expired.
+            let gate = try #require(try await VerifyService(services: services).checkpoint(code: "CP-DJ-E"))
+            let later = try await VerifyService(services: services).verify(scene.payload, at: gate, now: now + 3)
+            #expect(later.verdict == Verdict(.invalid, "expired"))
+        }
+    }
+
+    @Test("a staff flag turns the code red and supersedes the old one (a screenshot fails)")
+    func superseded() async throws {
+        try await TestApp().test { client, services in
+            let scene = try await Scene.make(client, services)
+            let (status, flagged) = try await client.postJSON("/api/v1/people/\(scene.personID)/flags", ["flag": "suspected"], token: scene.staff)
+            #expect(status == .created)
+            #expect(flagged["color"] as? String == "red")
+            let old = try await client.verify(scene.payload, at: "CP-DJ-E", token: scene.guardGate).1
+            #expect(old["result"] as? String == "invalid" && old["reason"] as? String == "superseded")
+            let red = try #require((flagged["health_code"] as? [String: Any])?["payload"] as? String)
+            let now = try await client.verify(red, at: "CP-DJ-E", token: scene.guardGate).1
+            #expect(now["result"] as? String == "stop" && now["reason"] as? String == "red" && now["color"] as? String == "red")
+            let (_, json) = try await client.get(scene.mePath + "/code.json")
+            #expect(json.contains("工作人员标记：疑似病例"))
+            // Staff of another grid may not flag this person.
+            let (_, otherStaff) = try await AccountService(services: services).addUser(name: "hf", role: .staff, scope: "HF", password: nil)
+            #expect(try await client.postJSON("/api/v1/people/\(scene.personID)/flags", ["flag": "cleared"], token: otherStaff).0 == .forbidden)
+            #expect(try await client.postJSON("/api/v1/people/\(scene.personID)/flags", ["flag": "maybe"], token: scene.staff).0 == .unprocessableContent)
+        }
+    }
+
+    @Test("a pending worker has no code; approved passes only their own enterprise's door; rejected later → revoked")
+    func scanToWork() async throws {
+        try await TestApp().test { client, services in
+            let scene = try await Scene.make(client, services)
+            let accounts = AccountService(services: services)
+            let (_, hr) = try await accounts.addUser(name: "hr", role: .hr, scope: "E-PSJM", password: nil)
+            let (_, guardDMSP) = try await accounts.addUser(name: "guard-dmsp", role: .guard_, scope: "CP-DMSP", password: nil)
+            let door = try await Fixture.poster("E-PSJM", services)
+            let (_, worker) = try await client.postJSON("/api/v1/registrations", Fixture.worker(token: door.token))
+            #expect(worker["health_code"] is NSNull)
+            let me = String((worker["me_url"] as! String).dropFirst("http://127.0.0.1:8080".count))
+            #expect(try await client.get(me + "/code.json").0 == .notFound)
+            let id = try #require(worker["person_id"] as? String)
+            let (_, approved) = try await client.postJSON("/api/v1/workers/\(id)/approve", [String: Any](), token: hr)
+            let payload = try #require((approved["health_code"] as? [String: Any])?["payload"] as? String)
+            #expect(try await client.verify(payload, at: "CP-PSJM", token: scene.guardPSJM).1["result"] as? String == "pass")
+            let elsewhere = try await client.verify(payload, at: "CP-DMSP", token: guardDMSP).1
+            #expect(elsewhere["result"] as? String == "stop" && elsewhere["reason"] as? String == "not_employed_here")
+            #expect(try await client.verify(payload, at: "CP-DJ-E", token: scene.guardGate).1["reason"] as? String == "not_resident")
+            _ = try await client.postJSON("/api/v1/workers/\(id)/reject", ["reason": "离职"], token: hr)
+            #expect(try await client.verify(payload, at: "CP-PSJM", token: scene.guardPSJM).1["reason"] as? String == "revoked")
+        }
+    }
+
+    @Test("code.png decodes with zbarimg to the payload of code.json; the code stays the same between reads")
+    func codeImage() async throws {
+        try await TestApp().test { client, services in
+            let scene = try await Scene.make(client, services)
+            let json = try await client.execute(uri: scene.mePath + "/code.json", method: .get) { response in
+                try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            }
+            #expect(json?["payload"] as? String == scene.payload)
+            #expect(json?["color"] as? String == "green")
+            let png = try await client.execute(uri: scene.mePath + "/code.png", method: .get) { response in
+                (response.headers[.contentType], Array(buffer: response.body))
+            }
+            #expect(png.0 == "image/png")
+            #expect(try ZBar.decode(png: png.1) == [scene.payload])
+        }
+    }
+
+    @Test("daily reports colour the code: a fever gives yellow with its reason; a high-risk region gives red")
+    func reportsAndRisk() async throws {
+        try await TestApp().test { client, services in
+            let scene = try await Scene.make(client, services)
+            let (status, report) = try await client.postJSON(scene.mePath + "/reports",
+                ["temperature": 38.1, "symptoms": ["cough"], "visited": [String](), "contact": "none"])
+            #expect(status == .created)
+            #expect(report["color"] as? String == "yellow")
+            let yellow = try #require((report["health_code"] as? [String: Any])?["payload"] as? String)
+            let stop = try await client.verify(yellow, at: "CP-DJ-E", token: scene.guardGate).1
+            #expect(stop["result"] as? String == "stop" && stop["reason"] as? String == "yellow")
+            #expect(try await client.postJSON(scene.mePath + "/reports", ["temperature": 50]).0 == .unprocessableContent)
+
+            // The registration declared a visit to 110105 today: marking it high-risk turns the code red.
+            #expect(try await client.postJSON("/api/v1/risk-regions", ["region": "110105", "level": "high"], token: scene.staff).0 == .forbidden)
+            let (riskStatus, risk) = try await client.postJSON("/api/v1/risk-regions", ["region": "110105", "level": "high"], token: scene.admin)
+            #expect(riskStatus == .ok && risk["recomputed"] as? Int == 1)
+            let (_, json) = try await client.get(scene.mePath + "/code.json")
+            #expect(json.contains("\"color\":\"red\"") && json.contains("去过高风险地区 110105"))
+            _ = try await client.postJSON("/api/v1/risk-regions", ["region": "110105", "level": "none"], token: scene.admin)
+            let (_, after) = try await client.get(scene.mePath + "/code.json")
+            #expect(after.contains("\"color\":\"yellow\""), "back to the fever's yellow")
+        }
+    }
+
+    @Test("after key rotation new codes use the new key and older ones still verify")
+    func keyRotation() async throws {
+        try await TestApp().test { client, services in
+            let scene = try await Scene.make(client, services)
+            let before = try HealthCode.verify(scene.payload, keys: services.keyRing.keys(), now: Int64(Date().timeIntervalSince1970)).get().keyID
+            let added = try services.keyRing.rotate([.healthCodes])
+            let door = try await Fixture.poster("DJ-B01-U1", services)
+            let (_, second) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token, id: Fixture.idNumber(77), room: "101"))
+            let fresh = try #require((second["health_code"] as? [String: Any])?["payload"] as? String)
+            let after = try HealthCode.verify(fresh, keys: services.keyRing.keys(), now: Int64(Date().timeIntervalSince1970)).get().keyID
+            #expect(after == added[0].id && after != before)
+            #expect(try await client.verify(scene.payload, at: "CP-DJ-E", token: scene.guardGate).1["result"] as? String == "pass")
+            #expect(try await client.verify(fresh, at: "CP-DJ-E", token: scene.guardGate).1["result"] as? String == "pass")
+        }
+    }
+}
