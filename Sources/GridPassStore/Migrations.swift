@@ -26,6 +26,7 @@ enum Migrations {
         }
         registerPeople(&m)
         registerHealth(&m)
+        registerStaff(&m)
         return m
     }
 }

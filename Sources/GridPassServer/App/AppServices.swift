@@ -13,6 +13,8 @@ public struct AppServices: Sendable {
     public let people: any PersonRepository
     public let users: any UserRepository
     public let health: any HealthRepository
+    /// Staff sessions, sign-in throttles, the audit log and the staff pages' lists.
+    public let staff: any StaffRepository
     public let keyRing: KeyRing
     public let regions: RegionTable
     /// The rules that colour codes: the server's `--rules` file, remembered in the data
@@ -36,7 +38,7 @@ public struct AppServices: Sendable {
         let keyRing = try data.openKeyRing()
         let rules = try await loadRules(choice, settings: repo)
         return AppServices(data: data, places: repo, settings: repo, people: SQLitePersonRepository(db, keyRing: keyRing),
-                           users: SQLiteUserRepository(db), health: SQLiteHealthRepository(db), keyRing: keyRing,
+                           users: SQLiteUserRepository(db), health: SQLiteHealthRepository(db), staff: SQLiteStaffRepository(db), keyRing: keyRing,
                            regions: try RegionTable(csv: GridPassResources.text("regions/regions.csv")),
                            rules: rules, pages: try await Pages.load())
     }

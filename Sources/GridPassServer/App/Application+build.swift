@@ -46,5 +46,6 @@ public func buildRouter(_ services: AppServices, config: AppConfiguration) -> Ro
     CheckpointPage(services: services).addRoutes(to: router)
     RegionController(services: services).addRoutes(to: router)
     ReviewController(services: services, intake: intake).addRoutes(to: router)
+    StaffRoutes.add(to: router, services: services, codes: codes, publicURL: config.effectivePublicURL)
     return router
 }

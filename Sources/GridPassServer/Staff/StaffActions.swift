@@ -1,0 +1,40 @@
+import GridPassCore
+
+/// The state changes the staff pages make, with the same checks and the same recomputation of
+/// health codes as the JSON API (`ReviewController`, `FlagController`), plus an audit row.
+struct StaffActions: Sendable {
+    let env: StaffEnvironment
+
+    /// Approves or rejects a worker; HR of their enterprise or an admin.
+    func review(_ id: String, approve: Bool, reason: String?, _ r: StaffRequest) async throws -> PersonRecord {
+        guard let person = try await env.services.people.person(id: id), person.kind == .worker else { throw StaffFailure.notFound }
+        guard Access.mayReview(r.user, enterpriseID: person.placeID) else { throw StaffFailure.forbidden }
+        let reviewed = try await env.services.people.review(personID: id, approve: approve, reason: reason, now: r.now)
+        try await env.codes.refresh(reviewed.ref, now: r.now)
+        try await env.audit(approve ? .approve : .reject, r, target: Self.target(reviewed), detail: reason ?? "")
+        return reviewed
+    }
+
+    /// Sets a staff flag; staff whose scope covers the person, or an admin.
+    func flag(_ id: String, kind: StaffFlagKind, _ r: StaffRequest) async throws -> PersonRecord {
+        guard r.user.role == .admin || r.user.role == .staff else { throw StaffFailure.forbidden }
+        let (person, _) = try await env.personInScope(id, r)
+        try await env.services.health.addFlag(person.ref, kind: kind, by: r.user.id, now: r.now)
+        try await env.codes.refresh(person.ref, now: r.now)
+        try await env.audit(.flag, r, target: Self.target(person), detail: kind.rawValue)
+        return person
+    }
+
+    /// Changes the risk list (admins); returns how many codes were recomputed.
+    func setRisk(region: String, level: RiskLevel?, _ r: StaffRequest) async throws -> Int {
+        guard r.user.role == .admin else { throw StaffFailure.forbidden }
+        let count = try await env.codes.setRisk(region: region, level: level, now: r.now)
+        try await env.audit(.risk, r, target: "region:" + region, detail: "\(level?.rawValue ?? "none"), \(count) recomputed")
+        return count
+    }
+
+    /// `person:ID (张*华)`: enough to find the record, without the name in clear.
+    static func target(_ person: PersonRecord) -> String {
+        "person:\(person.id) (\(NameMask.mask(person.name)))"
+    }
+}
