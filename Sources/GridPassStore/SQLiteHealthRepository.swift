@@ -5,8 +5,16 @@ import GridPassCore
 /// Health codes, declarations, flags, risk regions and scans in SQLite.
 public struct SQLiteHealthRepository: HealthRepository {
     let db: DatabasePool
+    /// A read-only connection used only synchronously, for the scan hot path (see `standingNow`).
+    let hotReader: DatabaseQueue
 
-    public init(_ db: DatabasePool) { self.db = db }
+    public init(_ db: DatabasePool) throws {
+        self.db = db
+        var config = Configuration()
+        config.readonly = true
+        config.label = "hot-reader"
+        self.hotReader = try DatabaseQueue(path: db.path, configuration: config)
+    }
 
     public func healthRecord(_ ref: PersonRef) async throws -> HealthRecord? {
         try await db.read { db in
@@ -87,18 +95,32 @@ public struct SQLiteHealthRepository: HealthRepository {
     }
 
     public func standing(_ ref: PersonRef) async throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)? {
-        try await db.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT kind, status, status_version, place_id, name FROM person WHERE ref = ?",
-                                             arguments: [Data(ref.bytes)]) else { return nil }
+        try standingNow(ref)
+    }
+
+    /// The hot path of every scan: one primary-key read, done on the calling thread on a
+    /// connection of its own that is never used asynchronously (so it cannot wait on the pool),
+    /// because hopping to a reader queue and back costs far more than the read itself. Each
+    /// read sees everything committed before it, by this process or another.
+    func standingNow(_ ref: PersonRef) throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)? {
+        try hotReader.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT kind, status, status_version, place_id, name FROM person WHERE ref = ?")
+            guard let row = try Row.fetchOne(statement, arguments: [Data(ref.bytes)]) else { return nil }
             return (PersonKind(rawValue: row["kind"]) ?? .resident, PersonRecord.Status(rawValue: row["status"]) ?? .pending,
                     UInt32(row["status_version"] as Int64), row["place_id"], row["name"])
         }
     }
 
     public func logScan(_ scan: ScanRecord) async throws {
+        try await logScans([scan])
+    }
+
+    public func logScans(_ scans: [ScanRecord]) async throws {
         try await db.write { db in
-            try db.execute(sql: "INSERT INTO scan (checkpoint_id, person_ref, result, reason, at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [scan.checkpointID, scan.person.map { Data($0.bytes) }, scan.result, scan.reason, scan.at])
+            let statement = try db.cachedStatement(sql: "INSERT INTO scan (checkpoint_id, person_ref, result, reason, at) VALUES (?, ?, ?, ?, ?)")
+            for scan in scans {
+                try statement.execute(arguments: [scan.checkpointID, scan.person.map { Data($0.bytes) }, scan.result, scan.reason, scan.at])
+            }
         }
     }
 

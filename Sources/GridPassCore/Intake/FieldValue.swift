@@ -57,3 +57,24 @@ extension FieldValue {
         }
     }
 }
+
+extension FieldValue {
+    /// The fields of a JSON object body, or nil when the value is not an object.
+    public static func objectFields(_ value: JSONValue) -> [String: FieldValue]? {
+        guard case .object(let members) = value else { return nil }
+        var fields: [String: FieldValue] = [:]
+        for (key, member) in members { fields[key] = FieldValue(member) }
+        return fields
+    }
+
+    public init(_ value: JSONValue) {
+        switch value {
+        case .string(let s): self = .string(s)
+        case .number(let n, _): self = .number(n)
+        case .bool(let b): self = .bool(b)
+        case .null: self = .null
+        case .array(let items): self = .array(items.map(FieldValue.init))
+        case .object(let members): self = .object(Dictionary(members.map { ($0.key, FieldValue($0.value)) }, uniquingKeysWith: { a, _ in a }))
+        }
+    }
+}

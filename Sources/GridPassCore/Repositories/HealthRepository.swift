@@ -71,6 +71,8 @@ public protocol HealthRepository: Sendable {
     /// Standing for verification; nil when no person has that reference.
     func standing(_ ref: PersonRef) async throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)?
     func logScan(_ scan: ScanRecord) async throws
+    /// Logs many scans in one transaction.
+    func logScans(_ scans: [ScanRecord]) async throws
     /// Deletes scan logs and daily reports older than `before`; returns how many rows went.
     func purge(before: Int64) async throws -> Int
 }

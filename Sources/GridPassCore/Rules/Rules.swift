@@ -49,7 +49,9 @@ extension Rules {
     /// - Throws: `RulesError` naming the line and column (JSON syntax) or the path of the bad
     ///   field (`yellow.triggers[1].when.temperature_at_least: …`).
     public init(json: String) throws(RulesError) {
-        let root = try RulesNode(value: RulesJSON.parse(json), path: "")
+        let parsed: JSONValue
+        do { parsed = try JSONParser.parse(json) } catch { throw RulesError(error.message) }
+        let root = try RulesNode(value: parsed, path: "")
         let fields = try root.object(allowed: ["version", "description", "lookback_days", "red", "yellow"])
         let version = try fields.required("version")
         guard case .number(1, true) = version.value else { throw version.error("this server reads version 1 only") }
@@ -129,7 +131,7 @@ extension Rules {
 
 /// A JSON value with its path in the file, for error messages.
 private struct RulesNode: RulesLocation {
-    let value: RulesJSONValue
+    let value: JSONValue
     let path: String
 
     func error(_ message: String) -> RulesError { RulesError(path.isEmpty ? message : "\(path): \(message)") }

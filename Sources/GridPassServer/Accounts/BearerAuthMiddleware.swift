@@ -7,12 +7,15 @@ import HummingbirdAuth
 /// `requireUser`, which answers 401 when there is none (no header or a bad token).
 struct BearerAuthMiddleware: RouterMiddleware {
     let users: any UserRepository
+    /// Known tokens for a minute (accounts are only ever added; a new one is looked up at once).
+    let known = TTLCache<[UInt8], UserRecord>(ttl: .seconds(60))
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
         if let bearer = request.headers.bearer?.token, APIToken.isWellFormed(bearer) {
             // Look-up by hash: the stored value is never compared with the secret itself.
-            context.identity = try await users.user(tokenHash: try SHA256Digest.hash(Array(bearer.utf8)))
+            let hash = try SHA256Digest.hash(Array(bearer.utf8))
+            context.identity = try await known.value(for: hash) { try await users.user(tokenHash: hash) }
         }
         return try await next(request, context)
     }

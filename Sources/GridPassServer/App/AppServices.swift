@@ -38,7 +38,7 @@ public struct AppServices: Sendable {
         let keyRing = try data.openKeyRing()
         let rules = try await loadRules(choice, settings: repo)
         return AppServices(data: data, places: repo, settings: repo, people: SQLitePersonRepository(db, keyRing: keyRing),
-                           users: SQLiteUserRepository(db), health: SQLiteHealthRepository(db), staff: SQLiteStaffRepository(db), keyRing: keyRing,
+                           users: SQLiteUserRepository(db), health: try SQLiteHealthRepository(db), staff: SQLiteStaffRepository(db), keyRing: keyRing,
                            regions: try RegionTable(csv: GridPassResources.text("regions/regions.csv")),
                            rules: rules, pages: try await Pages.load())
     }

@@ -15,12 +15,13 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
         let summary = try await DemoData.load(into: services.places)
         logger.info("demo street loaded", metadata: ["inserted": "\(summary.inserted)", "updated": "\(summary.updated)"])
     }
-    let router = buildRouter(services, config: config)
+    let scanLog = ScanLogWriter(health: services.health, logger: logger)
+    let router = buildRouter(services, config: config, scanLog: scanLog)
     let runningLogger = logger
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "GridPass"),
-        services: [RetentionService(health: services.health, logger: logger)],
+        services: [RetentionService(health: services.health, logger: logger), scanLog],
         onServerRunning: { channel in
             runningLogger.info("serving", metadata: ["address": "\(channel.localAddress?.description ?? "?")",
                                               "public_url": .string(config.effectivePublicURL)])
@@ -30,7 +31,8 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
 }
 
 /// The routes of every capability, each added by its own controller.
-public func buildRouter(_ services: AppServices, config: AppConfiguration) -> Router<AppRequestContext> {
+/// With `scanLog`, scans are written in batches by that service; without, at once.
+func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: ScanLogWriter? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: BearerAuthMiddleware(users: services.users))
@@ -42,7 +44,8 @@ public func buildRouter(_ services: AppServices, config: AppConfiguration) -> Ro
     PersonalPage(services: services, codes: codes).addRoutes(to: router)
     CodeController(services: services, codes: codes).addRoutes(to: router)
     FlagController(services: services, codes: codes).addRoutes(to: router)
-    VerifyController(services: services, verifier: VerifyService(services: services)).addRoutes(to: router)
+    let verifier = scanLog.map { writer in VerifyService(services: services, log: { writer.append($0) }) } ?? VerifyService(services: services)
+    VerifyController(services: services, verifier: verifier).addRoutes(to: router)
     CheckpointPage(services: services).addRoutes(to: router)
     RegionController(services: services).addRoutes(to: router)
     ReviewController(services: services, intake: intake).addRoutes(to: router)

@@ -42,10 +42,9 @@ struct RegistrationController: Sendable {
         } catch {
             throw APIError(.contentTooLarge, code: "body_too_large", message: "the request body is larger than 64 KiB")
         }
-        do {
-            return try JSONDecoder().decode([String: FieldValue].self, from: Data(buffer: buffer))
-        } catch {
+        guard let value = try? JSONParser.parse(bytes: Array(buffer: buffer)), let fields = FieldValue.objectFields(value) else {
             throw APIError(.badRequest, code: "malformed_json", message: "the body must be a JSON object")
         }
+        return fields
     }
 }

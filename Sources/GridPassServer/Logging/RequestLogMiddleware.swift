@@ -22,12 +22,12 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private func log(_ request: Request, _ context: Context, status: Int, start: ContinuousClock.Instant, error: (any Error)? = nil) {
         let elapsed = ContinuousClock.now - start
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "route": .string(context.endpointPath ?? "unmatched"),
             "status": .stringConvertible(status),
-            "ms": .string(String(format: "%.2f", ms)),
+            "us": .stringConvertible(micros),
         ]
         if let error { metadata["error"] = .string(String(describing: type(of: error))) }
         context.logger.log(level: status >= 500 ? .error : .info, "request", metadata: metadata)

@@ -1,14 +1,15 @@
-/// A JSON value as read by `RulesJSON.parse`: objects keep their keys in order, numbers remember
-/// whether they were written as integers. Small on purpose: the core has no Foundation.
-indirect enum RulesJSONValue {
-    case object([(key: String, value: RulesJSONValue)])
-    case array([RulesJSONValue])
+/// A JSON value as read by `JSONParser.parse`: objects keep their keys in order, numbers remember
+/// whether they were written as integers. Small on purpose: the core has no Foundation. Used for
+/// the rules file and for JSON request bodies.
+public indirect enum JSONValue: Sendable {
+    case object([(key: String, value: JSONValue)])
+    case array([JSONValue])
     case string(String)
     case number(Double, isInteger: Bool)
     case bool(Bool)
     case null
 
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .object: "an object"
         case .array: "an array"
@@ -20,14 +21,25 @@ indirect enum RulesJSONValue {
     }
 }
 
+/// Why a text is not JSON, with line and column.
+public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
 /// A strict RFC 8259 parser (duplicate keys refused) whose errors give line and column.
-struct RulesJSON {
+public struct JSONParser {
     private let bytes: [UInt8]
     private var pos = 0
     private var depth = 0
 
-    static func parse(_ text: String) throws(RulesError) -> RulesJSONValue {
-        var parser = RulesJSON(bytes: Array(text.utf8))
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        try parse(bytes: Array(text.utf8))
+    }
+
+    public static func parse(bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.pos = 3 }  // a UTF-8 byte order mark
         parser.skipSpace()
         let value = try parser.value()
@@ -40,24 +52,24 @@ struct RulesJSON {
 
     private var peek: UInt8? { pos < bytes.count ? bytes[pos] : nil }
 
-    private func error(_ message: String) -> RulesError {
+    private func error(_ message: String) -> JSONParseError {
         var line = 1, column = 1
         for b in bytes[0..<min(pos, bytes.count)] {
             if b == UInt8(ascii: "\n") { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 }
         }
-        return RulesError("invalid JSON at line \(line), column \(column): \(message)")
+        return JSONParseError("invalid JSON at line \(line), column \(column): \(message)")
     }
 
     private mutating func skipSpace() {
         while let c = peek, c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { pos += 1 }
     }
 
-    private mutating func expect(_ c: UInt8) throws(RulesError) {
+    private mutating func expect(_ c: UInt8) throws(JSONParseError) {
         guard peek == c else { throw error("expected '\(Character(Unicode.Scalar(c)))'") }
         pos += 1
     }
 
-    private mutating func value() throws(RulesError) -> RulesJSONValue {
+    private mutating func value() throws(JSONParseError) -> JSONValue {
         guard let c = peek else { throw error("unexpected end of text") }
         switch c {
         case UInt8(ascii: "{"): return try object()
@@ -71,22 +83,22 @@ struct RulesJSON {
         }
     }
 
-    private mutating func literal(_ word: String) throws(RulesError) {
+    private mutating func literal(_ word: String) throws(JSONParseError) {
         let w = Array(word.utf8)
         guard bytes.count - pos >= w.count, Array(bytes[pos..<pos + w.count]) == w else { throw error("unexpected character") }
         pos += w.count
     }
 
-    private mutating func nest() throws(RulesError) {
+    private mutating func nest() throws(JSONParseError) {
         depth += 1
         guard depth <= 64 else { throw error("nested too deeply") }
     }
 
-    private mutating func object() throws(RulesError) -> RulesJSONValue {
+    private mutating func object() throws(JSONParseError) -> JSONValue {
         try nest()
         defer { depth -= 1 }
         pos += 1
-        var members: [(key: String, value: RulesJSONValue)] = []
+        var members: [(key: String, value: JSONValue)] = []
         skipSpace()
         if peek == UInt8(ascii: "}") { pos += 1; return .object(members) }
         while true {
@@ -107,11 +119,11 @@ struct RulesJSON {
         }
     }
 
-    private mutating func array() throws(RulesError) -> RulesJSONValue {
+    private mutating func array() throws(JSONParseError) -> JSONValue {
         try nest()
         defer { depth -= 1 }
         pos += 1
-        var items: [RulesJSONValue] = []
+        var items: [JSONValue] = []
         skipSpace()
         if peek == UInt8(ascii: "]") { pos += 1; return .array(items) }
         while true {
@@ -125,7 +137,7 @@ struct RulesJSON {
         }
     }
 
-    private mutating func string() throws(RulesError) -> String {
+    private mutating func string() throws(JSONParseError) -> String {
         pos += 1  // the opening quote
         var out = [UInt8]()
         while true {
@@ -166,7 +178,7 @@ struct RulesJSON {
         }
     }
 
-    private mutating func hex4() throws(RulesError) -> UInt32 {
+    private mutating func hex4() throws(JSONParseError) -> UInt32 {
         var v: UInt32 = 0
         for _ in 0..<4 {
             guard let c = peek else { throw error("unterminated \\u escape") }
@@ -183,7 +195,7 @@ struct RulesJSON {
         return v
     }
 
-    private mutating func number() throws(RulesError) -> RulesJSONValue {
+    private mutating func number() throws(JSONParseError) -> JSONValue {
         let start = pos
         func digits() -> Int {
             let s = pos

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Writes the plain values that handlers answer with (dictionaries, arrays, strings, integers,
+/// doubles, booleans, `NSNull`) as compact JSON with sorted keys. It replaces
+/// `JSONSerialization`, which dominated the profile of `POST /api/v1/verify`.
+enum JSONWriter {
+    static func data(_ value: Any) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(value, into: &out)
+        return out
+    }
+
+    static func write(_ value: Any, into out: inout [UInt8]) {
+        switch value {
+        case let s as String: writeString(s, into: &out)
+        case let b as Bool: out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case let i as Int: out.append(contentsOf: String(i).utf8)
+        case let i as Int64: out.append(contentsOf: String(i).utf8)
+        case let i as UInt32: out.append(contentsOf: String(i).utf8)
+        case let d as Double:
+            if d.isFinite { out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)).utf8) }
+            else { out.append(contentsOf: "null".utf8) }
+        case let object as [String: Any]:
+            out.append(UInt8(ascii: "{"))
+            for (n, key) in object.keys.sorted().enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(object[key]!, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case let array as [Any]:
+            out.append(UInt8(ascii: "["))
+            for (n, item) in array.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                write(item, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        default:
+            out.append(contentsOf: "null".utf8)  // NSNull, nil
+        }
+    }
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x3C: out.append(contentsOf: Array("\\u003c".utf8))  // '<': safe to embed in HTML
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 15)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
