@@ -27,10 +27,15 @@ public struct DataDirectory: Sendable {
         try Self.createPrivateFile(databasePath)
         var config = Configuration()
         config.busyMode = .timeout(10)  // CLI commands and the server may write at the same time
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         let pool = try DatabasePool(path: databasePath, configuration: config)
+        // Opening a pool switches the writer to WAL with synchronous = NORMAL, which does not
+        // flush commits; acknowledged registrations must survive a power cut, so flush each one.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+                throw DatabaseError(message: "SQLite refused synchronous = FULL")
+            }
+        }
         try Migrations.migrator.migrate(pool)
         return pool
     }

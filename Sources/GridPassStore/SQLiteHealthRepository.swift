@@ -5,11 +5,13 @@ import GridPassCore
 /// Health codes, declarations, flags, risk regions and scans in SQLite.
 public struct SQLiteHealthRepository: HealthRepository {
     let db: DatabasePool
+    let writer: GroupCommit
     /// A read-only connection used only synchronously, for the scan hot path (see `standingNow`).
     let hotReader: DatabaseQueue
 
-    public init(_ db: DatabasePool) throws {
+    init(_ db: DatabasePool, writer: GroupCommit) throws {
         self.db = db
+        self.writer = writer
         var config = Configuration()
         config.readonly = true
         config.label = "hot-reader"
@@ -17,69 +19,84 @@ public struct SQLiteHealthRepository: HealthRepository {
     }
 
     public func healthRecord(_ ref: PersonRef) async throws -> HealthRecord? {
-        try await db.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)]) else { return nil }
-            let declarations = try Row.fetchAll(db, sql: """
-                SELECT day, temperature, symptoms, visited, contact FROM declaration WHERE person_ref = ? ORDER BY id
-                """, arguments: [Data(ref.bytes)]).map { d in
-                Declaration(day: Day(number: d["day"]), temperature: d["temperature"], symptoms: Self.list(d["symptoms"]),
-                            visited: Self.list(d["visited"]), contact: d["contact"])
-            }
-            let flags = try Row.fetchAll(db, sql: "SELECT kind, day FROM flag WHERE person_ref = ? ORDER BY id",
-                                         arguments: [Data(ref.bytes)]).compactMap { f in
-                StaffFlagKind(rawValue: f["kind"]).map { StaffFlag($0, day: Day(number: f["day"])) }
-            }
-            var code: StoredCode?
-            if let payload: String = row["code_payload"], let color = HealthColor(rawValue: row["code_color"] ?? "") {
-                code = StoredCode(payload: payload, color: color, statusVersion: UInt32(row["code_version"] as Int64),
-                                  issuedAt: row["code_issued_at"], expiresAt: row["code_expires_at"])
-            }
-            return HealthRecord(person: SQLitePersonRepository.person(row), statusVersion: UInt32(row["status_version"] as Int64),
-                                color: (row["color"] as String?).flatMap(HealthColor.init(rawValue:)),
-                                reasons: ReasonCoding.decode(row["reasons"]), code: code,
-                                declarations: declarations, flags: flags)
-        }
+        try await db.read { db in try Self.record(ref, db) }
     }
 
-    public func update(_ ref: PersonRef, expectedVersion: UInt32, newVersion: UInt32, color: HealthColor?, reasons: [Reason],
-                       code: StoredCode?) async throws -> Bool {
-        try await db.write { db in
-            try db.execute(sql: """
-                UPDATE person SET status_version = ?, color = ?, reasons = ?, code_payload = ?, code_color = ?, code_version = ?,
-                                  code_issued_at = ?, code_expires_at = ?
-                WHERE ref = ? AND status_version = ?
-                """, arguments: [Int64(newVersion), color?.rawValue, ReasonCoding.encode(reasons), code?.payload, code?.color.rawValue,
-                                 code.map { Int64($0.statusVersion) }, code?.issuedAt, code?.expiresAt,
-                                 Data(ref.bytes), Int64(expectedVersion)])
-            return db.changesCount == 1
+    /// The person's health record as stored, read on `db` (inside or outside a transaction).
+    static func record(_ ref: PersonRef, _ db: Database) throws -> HealthRecord? {
+        let key = Data(ref.bytes)
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE ref = ?"), arguments: [key]) else { return nil }
+        let declarations = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT day, temperature, symptoms, visited, contact FROM declaration WHERE person_ref = ? ORDER BY id
+            """), arguments: [key]).map { d in
+            Declaration(day: Day(number: d["day"]), temperature: d["temperature"], symptoms: Self.list(d["symptoms"]),
+                        visited: Self.list(d["visited"]), contact: d["contact"])
         }
+        let flags = try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, day FROM flag WHERE person_ref = ? ORDER BY id"),
+                                     arguments: [key]).compactMap { f in
+            StaffFlagKind(rawValue: f["kind"]).map { StaffFlag($0, day: Day(number: f["day"])) }
+        }
+        var code: StoredCode?
+        if let payload: String = row["code_payload"], let color = HealthColor(rawValue: row["code_color"] ?? "") {
+            code = StoredCode(payload: payload, color: color, statusVersion: UInt32(row["code_version"] as Int64),
+                              issuedAt: row["code_issued_at"], expiresAt: row["code_expires_at"])
+        }
+        return HealthRecord(person: SQLitePersonRepository.person(row), statusVersion: UInt32(row["status_version"] as Int64),
+                            color: (row["color"] as String?).flatMap(HealthColor.init(rawValue:)),
+                            reasons: ReasonCoding.decode(row["reasons"]), code: code,
+                            declarations: declarations, flags: flags)
+    }
+
+    public func apply(_ ref: PersonRef, decide: @escaping HealthDecision) async throws -> HealthRecord? {
+        try await writer.write { db in try Self.apply(ref, db, decide: decide) }
+    }
+
+    /// Reads the record and the risk list, asks `decide`, and stores its update — on `db`,
+    /// inside the caller's write transaction.
+    static func apply(_ ref: PersonRef, _ db: Database, decide: HealthDecision) throws -> HealthRecord? {
+        guard var record = try record(ref, db) else { return nil }
+        guard let update = try decide(record, try riskList(db)) else { return record }
+        try db.cachedStatement(sql: """
+            UPDATE person SET status_version = ?, color = ?, reasons = ?, code_payload = ?, code_color = ?, code_version = ?,
+                              code_issued_at = ?, code_expires_at = ?
+            WHERE ref = ?
+            """).execute(arguments: [Int64(update.statusVersion), update.color.rawValue, ReasonCoding.encode(update.reasons),
+                             update.code?.payload, update.code?.color.rawValue, update.code.map { Int64($0.statusVersion) },
+                             update.code?.issuedAt, update.code?.expiresAt, Data(ref.bytes)])
+        record.statusVersion = update.statusVersion
+        record.color = update.color
+        record.reasons = update.reasons
+        record.code = update.code
+        return record
     }
 
     public func addReport(_ ref: PersonRef, _ declaration: DeclarationData, now: Int64) async throws {
-        try await db.write { db in
+        try await writer.write { db in
             try SQLitePersonRepository.insertDeclaration(db, ref: ref, declaration, source: "report", now: now)
         }
     }
 
     public func addFlag(_ ref: PersonRef, kind: StaffFlagKind, by userID: Int64?, now: Int64) async throws {
-        try await db.write { db in
+        try await writer.write { db in
             try db.execute(sql: "INSERT INTO flag (person_ref, kind, day, at, by_user) VALUES (?, ?, ?, ?, ?)",
                            arguments: [Data(ref.bytes), kind.rawValue, Day(unixSeconds: now).number, now, userID])
         }
     }
 
     public func riskList() async throws -> [String: RiskLevel] {
-        try await db.read { db in
-            var list: [String: RiskLevel] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT region, level FROM risk_region") {
-                if let level = RiskLevel(rawValue: row["level"]) { list[row["region"]] = level }
-            }
-            return list
+        try await db.read { db in try Self.riskList(db) }
+    }
+
+    static func riskList(_ db: Database) throws -> [String: RiskLevel] {
+        var list: [String: RiskLevel] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT region, level FROM risk_region")) {
+            if let level = RiskLevel(rawValue: row["level"]) { list[row["region"]] = level }
         }
+        return list
     }
 
     public func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> [PersonRef] {
-        try await db.write { db in
+        try await writer.write { db in
             if let level {
                 try db.execute(sql: """
                     INSERT INTO risk_region (region, level, updated_at) VALUES (?, ?, ?)

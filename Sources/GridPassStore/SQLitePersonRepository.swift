@@ -6,22 +6,25 @@ import GridPassCrypto
 /// People and their declarations in SQLite; identity numbers and phones encrypted.
 public struct SQLitePersonRepository: PersonRepository {
     let db: DatabasePool
+    let writer: GroupCommit
     let cipher: PersonalDataCipher
 
-    public init(_ db: DatabasePool, keyRing: KeyRing) {
+    init(_ db: DatabasePool, writer: GroupCommit, keyRing: KeyRing) {
         self.db = db
+        self.writer = writer
         self.cipher = PersonalDataCipher(keyRing: keyRing)
     }
 
-    public func register(_ r: RegistrationData, now: Int64) async throws -> (PersonRecord, created: Bool) {
+    public func register(_ r: RegistrationData, now: Int64, decide: @escaping HealthDecision) async throws
+        -> (person: PersonRecord, health: HealthRecord?, created: Bool) {
         let index = try cipher.index(idNumber: r.idNumber)
         let fresh = try PersonRef.random()
         let meToken = Base32.encode(try SecureRandom.bytes(20))
         // Encrypt outside the write lock; the context binds each box to its field and index.
         let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
         let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
-        return try await db.write { db in
-            let existing = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE place_id = ? AND id_index = ?",
+        return try await writer.write { db in
+            let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE place_id = ? AND id_index = ?"),
                                             arguments: [r.placeID, Data(index)])
             let ref: PersonRef
             let created = existing == nil
@@ -31,22 +34,24 @@ public struct SQLitePersonRepository: PersonRepository {
                 let stored = try cipher.open(Array(existing["phone_enc"] as Data), context: Array("phone".utf8) + index)
                 guard stored == r.phone else { throw RegistrationConflict.phoneMismatch }
                 ref = Self.person(existing).ref
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE person SET name = ?, room = ?, department = ?, id_number_enc = ?, phone_enc = ?, updated_at = ?
                     WHERE ref = ?
-                    """, arguments: [r.name, r.room, r.department, Data(idBox), Data(phoneBox), now, Data(ref.bytes)])
+                    """).execute(arguments: [r.name, r.room, r.department, Data(idBox), Data(phoneBox), now, Data(ref.bytes)])
             } else {
                 ref = fresh
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
                                         me_token, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [Data(ref.bytes), r.kind.rawValue, r.kind == .resident ? "active" : "pending", r.placeID,
+                    """).execute(arguments: [Data(ref.bytes), r.kind.rawValue, r.kind == .resident ? "active" : "pending", r.placeID,
                                      Data(index), Data(idBox), Data(phoneBox), r.name, r.room, r.department, meToken, now, now])
             }
             try Self.insertDeclaration(db, ref: ref, r.declaration, source: "registration", now: now)
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)])!
-            return (Self.person(row), created)
+            // Colour the person and sign their code in the same transaction: one commit.
+            let health = try SQLiteHealthRepository.apply(ref, db, decide: decide)
+            guard let person = health?.person else { throw DatabaseError(message: "registered person vanished") }
+            return (person, health, created)
         }
     }
 
@@ -74,7 +79,7 @@ public struct SQLitePersonRepository: PersonRepository {
 
     public func review(personID: String, approve: Bool, reason: String?, now: Int64) async throws -> PersonRecord {
         guard let ref = PersonRef(hex: personID) else { throw RepositoryError.notFound("no person has the id '\(personID)'") }
-        return try await db.write { db in
+        return try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)]) else {
                 throw RepositoryError.notFound("no person has the id '\(personID)'")
             }
@@ -103,15 +108,15 @@ public struct SQLitePersonRepository: PersonRepository {
     // MARK: - Rows
 
     static func insertDeclaration(_ db: Database, ref: PersonRef, _ d: DeclarationData, source: String, now: Int64) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [Data(ref.bytes), Day(unixSeconds: now).number, now, source, d.temperature,
+            """).execute(arguments: [Data(ref.bytes), Day(unixSeconds: now).number, now, source, d.temperature,
                              d.symptoms.joined(separator: ","), d.visited.joined(separator: ","), d.contact])
         let id = db.lastInsertedRowID
         for region in Set(d.visited) {
-            try db.execute(sql: "INSERT INTO declaration_region (declaration_id, person_ref, region, day) VALUES (?, ?, ?, ?)",
-                           arguments: [id, Data(ref.bytes), region, Day(unixSeconds: now).number])
+            try db.cachedStatement(sql: "INSERT INTO declaration_region (declaration_id, person_ref, region, day) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [id, Data(ref.bytes), region, Day(unixSeconds: now).number])
         }
     }
 

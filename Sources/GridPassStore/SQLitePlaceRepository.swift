@@ -43,7 +43,7 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func place(code: String) async throws -> Place? {
-        try await db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM place WHERE code = ?", arguments: [code]).map(Self.place) }
+        try await db.read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM place WHERE code = ?"), arguments: [code]).map(Self.place) }
     }
 
     public func place(id: Int64) async throws -> Place? {
@@ -126,7 +126,7 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     static func place(id: Int64, _ db: Database) throws -> Place? {
-        try Row.fetchOne(db, sql: "SELECT * FROM place WHERE id = ?", arguments: [id]).map(place)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM place WHERE id = ?"), arguments: [id]).map(place)
     }
 
     static func path(of place: Place, _ db: Database) throws -> PlacePath {

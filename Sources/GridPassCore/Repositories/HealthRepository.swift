@@ -37,6 +37,24 @@ public struct StoredCode: Sendable, Equatable {
     }
 }
 
+/// A new colour, status version and code for a person, decided from their record.
+public struct HealthUpdate: Sendable, Equatable {
+    public var statusVersion: UInt32
+    public var color: HealthColor
+    public var reasons: [Reason]
+    public var code: StoredCode?
+
+    public init(statusVersion: UInt32, color: HealthColor, reasons: [Reason], code: StoredCode?) {
+        self.statusVersion = statusVersion
+        self.color = color
+        self.reasons = reasons
+        self.code = code
+    }
+}
+
+/// Decides the update of a record given the current risk list; nil when nothing changes.
+public typealias HealthDecision = @Sendable (HealthRecord, [String: RiskLevel]) throws -> HealthUpdate?
+
 /// One checkpoint scan, for the scan log.
 public struct ScanRecord: Sendable {
     public var checkpointID: Int64?
@@ -57,11 +75,9 @@ public struct ScanRecord: Sendable {
 /// Health codes, reports, flags, risk regions and scans.
 public protocol HealthRepository: Sendable {
     func healthRecord(_ ref: PersonRef) async throws -> HealthRecord?
-    /// Stores a new evaluation and code in one transaction, unless the person's status version
-    /// moved on meanwhile (then nothing is written and false is returned: evaluate again).
-    /// `issue` signs the code for the status version it is given.
-    func update(_ ref: PersonRef, expectedVersion: UInt32, newVersion: UInt32, color: HealthColor?, reasons: [Reason],
-                code: StoredCode?) async throws -> Bool
+    /// In one write transaction: reads the person's record and the risk list, asks `decide`, and
+    /// stores the update it returns (if any). Returns the record as stored afterwards.
+    func apply(_ ref: PersonRef, decide: @escaping HealthDecision) async throws -> HealthRecord?
     func addReport(_ ref: PersonRef, _ declaration: DeclarationData, now: Int64) async throws
     func addFlag(_ ref: PersonRef, kind: StaffFlagKind, by userID: Int64?, now: Int64) async throws
     func riskList() async throws -> [String: RiskLevel]

@@ -88,7 +88,9 @@ public protocol PersonRepository: Sendable {
     /// Creates the person, or updates the one with the same identity number at the same place.
     /// Returns the record and whether it was created. Committed before it returns. Throws
     /// `RegistrationConflict.phoneMismatch` when the stored phone differs (nothing is written).
-    func register(_ registration: RegistrationData, now: Int64) async throws -> (PersonRecord, created: Bool)
+    /// `decide` colours the person in the same transaction (see `HealthRepository.apply`).
+    func register(_ registration: RegistrationData, now: Int64, decide: @escaping HealthDecision) async throws
+        -> (person: PersonRecord, health: HealthRecord?, created: Bool)
     func person(id: String) async throws -> PersonRecord?
     func person(meToken: String) async throws -> PersonRecord?
     /// Pending workers of an enterprise (all enterprises when nil), oldest first.
@@ -98,6 +100,14 @@ public protocol PersonRepository: Sendable {
     /// The decrypted identity number and phone.
     func contact(of personID: String) async throws -> (idNumber: String, phone: String)?
     func count() async throws -> Int
+}
+
+extension PersonRepository {
+    /// Registers without colouring (the caller refreshes the code afterwards).
+    public func register(_ registration: RegistrationData, now: Int64) async throws -> (PersonRecord, created: Bool) {
+        let result = try await register(registration, now: now, decide: { _, _ in nil })
+        return (result.person, result.created)
+    }
 }
 
 /// Staff, HR, guards and admins.

@@ -21,6 +21,10 @@ public struct AppServices: Sendable {
     /// directory so that CLI commands colour codes the same way; else the shipped defaults.
     public let rules: Rules
     let pages: Pages
+    /// Figures over the whole store, for `GET /metrics`.
+    public let stats: any StatsRepository
+    /// This opening's own Prometheus registry (requests, registrations, verifications).
+    let metrics = Metrics()
 
     /// Which rules to use when opening a data directory.
     public enum RulesChoice: Sendable {
@@ -34,13 +38,13 @@ public struct AppServices: Sendable {
     public static func open(dataDirectory path: String, rules choice: RulesChoice = .remembered) async throws -> AppServices {
         let data = try DataDirectory(path: path)
         let db = try data.openDatabase()
-        let repo = SQLitePlaceRepository(db)
         let keyRing = try data.openKeyRing()
-        let rules = try await loadRules(choice, settings: repo)
-        return AppServices(data: data, places: repo, settings: repo, people: SQLitePersonRepository(db, keyRing: keyRing),
-                           users: SQLiteUserRepository(db), health: try SQLiteHealthRepository(db), staff: SQLiteStaffRepository(db), keyRing: keyRing,
+        let store = try SQLiteStore(db, keyRing: keyRing)
+        let rules = try await loadRules(choice, settings: store.places)
+        return AppServices(data: data, places: store.places, settings: store.places, people: store.people,
+                           users: store.users, health: store.health, staff: SQLiteStaffRepository(db), keyRing: keyRing,
                            regions: try RegionTable(csv: GridPassResources.text("regions/regions.csv")),
-                           rules: rules, pages: try await Pages.load())
+                           rules: rules, pages: try await Pages.load(), stats: SQLiteStats(db))
     }
 
     /// The code lifetime the server last ran with (CLI commands sign codes the same way).

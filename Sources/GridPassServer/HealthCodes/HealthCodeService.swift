@@ -17,12 +17,18 @@ public struct HealthCodeService: Sendable {
     /// Evaluates the rules for the person and stores a new status version and code when the
     /// colour or status changed, or a new code when the current one is half used up.
     /// Returns the up-to-date record (its `code` is nil unless the person is active).
+    /// Reads first and takes the write lock only when something changes: pages poll this.
     @discardableResult
     public func refresh(_ ref: PersonRef, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> HealthRecord? {
         let health = services.health
-        for _ in 0..<8 {
-            guard var record = try await health.healthRecord(ref) else { return nil }
-            let risks = try await health.riskList()
+        guard let record = try await health.healthRecord(ref) else { return nil }
+        guard try decide(now: now)(record, try await health.riskList()) != nil else { return record }
+        return try await health.apply(ref, decide: decide(now: now))
+    }
+
+    /// The decision of `refresh` at time `now`, for the store to run inside its transaction.
+    func decide(now: Int64) -> HealthDecision {
+        { [self] record, risks in
             let evaluation = services.rules.evaluate(declarations: record.declarations, flags: record.flags, risks: risks,
                                                      today: Day(unixSeconds: now))
             let active = record.person.status == .active
@@ -30,20 +36,11 @@ public struct HealthCodeService: Sendable {
             let version = statusChanged ? record.statusVersion &+ 1 : record.statusVersion
             var code = active ? record.code : nil
             if active, statusChanged || code == nil || now - code!.issuedAt >= codeTTL / 2 || now >= code!.expiresAt {
-                code = try sign(ref, color: evaluation.color, version: version, now: now)
+                code = try sign(record.person.ref, color: evaluation.color, version: version, now: now)
             }
-            guard statusChanged || code != record.code || evaluation.reasons != record.reasons else { return record }
-            if try await health.update(ref, expectedVersion: record.statusVersion, newVersion: version, color: evaluation.color,
-                                       reasons: evaluation.reasons, code: code) {
-                record.statusVersion = version
-                record.color = evaluation.color
-                record.reasons = evaluation.reasons
-                record.code = code
-                return record
-            }
-            // Another request changed this person meanwhile: evaluate again on fresh data.
+            guard statusChanged || code != record.code || evaluation.reasons != record.reasons else { return nil }
+            return HealthUpdate(statusVersion: version, color: evaluation.color, reasons: evaluation.reasons, code: code)
         }
-        throw HealthCodeError("the code of \(ref.hex) kept changing; try again")
     }
 
     func sign(_ ref: PersonRef, color: HealthColor, version: UInt32, now: Int64) throws -> StoredCode {

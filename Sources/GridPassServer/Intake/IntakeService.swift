@@ -39,15 +39,15 @@ struct IntakeService: Sendable {
                 room: valid.room, department: valid.department,
                 declaration: DeclarationData(temperature: valid.temperature, symptoms: valid.symptoms.map { $0.rawValue },
                                              visited: valid.visited, contact: valid.contact.rawValue))
-            let person: PersonRecord, created: Bool
+            let person: PersonRecord, record: HealthRecord?, created: Bool
             do {
-                (person, created) = try await services.people.register(data, now: unix)
+                (person, record, created) = try await services.people.register(data, now: unix, decide: codes.decide(now: unix))
             } catch RegistrationConflict.phoneMismatch {
                 return .invalid(FieldErrors([FieldError(field: "phone", code: .notInList,
                     message: "This identity number is already registered here with another phone number. Use that number, or ask your grid worker to change it.",
                     messageZH: "该身份证号已在此处用其他手机号登记。请使用原手机号，或联系网格员修改。")]), door: door)
             }
-            let record = try await codes.refresh(person.ref, now: unix)
+            services.metrics.registered(kind, created: created)
             return .registered(person, code: record?.code, created: created)
         }
     }

@@ -1,0 +1,19 @@
+import GRDB
+import GridPassCore
+
+/// The SQLite implementations of every repository on one database, sharing one group-commit
+/// writer so that concurrent writes of any kind are committed together.
+public struct SQLiteStore: Sendable {
+    public let places: SQLitePlaceRepository
+    public let people: SQLitePersonRepository
+    public let users: SQLiteUserRepository
+    public let health: SQLiteHealthRepository
+
+    public init(_ db: DatabasePool, keyRing: KeyRing) throws {
+        let writer = GroupCommit(db)
+        places = SQLitePlaceRepository(db)
+        people = SQLitePersonRepository(db, writer: writer, keyRing: keyRing)
+        users = SQLiteUserRepository(db)
+        health = try SQLiteHealthRepository(db, writer: writer)
+    }
+}
