@@ -68,25 +68,21 @@ struct StaffStoreTests {
         _ = try await places.importPlaces(csv: PlaceStoreTests.street)
         let grid = try #require(try await places.place(code: "G"))
         #expect(try await staff.places(under: grid).map(\.code) == ["G", "B", "U1", "U2", "B2", "E", "CP"])
-        let people = SQLitePersonRepository(try data.openDatabase(), keyRing: try data.openKeyRing())
+        #expect(try await staff.places(under: try #require(try await places.place(code: "D"))).count == 11)
+        #expect(try await staff.people(under: grid.id).isEmpty)
+
+        let people = try SQLiteStore(try data.openDatabase(), keyRing: try data.openKeyRing()).people
         let u1 = try #require(try await places.place(code: "U1"))
         let declaration = DeclarationData(temperature: 36.5, symptoms: [], visited: [], contact: "none")
-        let id = IdentityNumberFixture.make(1)
-        let (person, _) = try await people.register(RegistrationData(placeID: u1.id, kind: .resident, name: "张三华", idNumber: id,
-            phone: "13800138000", room: "101", department: nil, declaration: declaration), now: 86_400 * 100)
+        let body = "110105" + "19850615" + "001"
+        let id = body + String(IdentityNumber.checkCharacter(of: body)!)
+        let person = try await people.register(RegistrationData(placeID: u1.id, kind: .resident, name: "张三华", idNumber: id,
+            phone: "13800138000", room: "101", department: nil, declaration: declaration), now: 86_400 * 100, decide: { _, _ in nil }).person
         let listed = try await staff.people(under: grid.id)
         #expect(listed.map(\.id) == [person.id])
         #expect(listed.first?.lastReport == Day(unixSeconds: 86_400 * 100) && listed.first?.room == "101")
         #expect(try await staff.people(under: nil).count == 1)
         #expect(try await staff.people(under: try #require(try await places.place(code: "B2")).id).isEmpty)
         #expect(try await staff.flaggedPeople(under: grid.id).isEmpty)
-    }
-}
-
-/// A valid identity number (GB 11643 check digit) for store tests.
-enum IdentityNumberFixture {
-    static func make(_ seq: Int) -> String {
-        let body = "110105" + "19850615" + String(format: "%03d", seq % 1000)
-        return body + String(IdentityNumber.checkCharacter(of: body)!)
     }
 }

@@ -58,6 +58,7 @@ struct StaffCoverageController: Sendable {
             "reported": c.reportedToday, "active": c.activePeople,
             "reportedPercent": c.reportedPercent.map { "\($0)%" } ?? "", "reportedBar": min(c.reportedPercent ?? 0, 100),
             "green": c.colors[.green] ?? 0, "yellow": c.colors[.yellow] ?? 0, "red": c.colors[.red] ?? 0,
+            "greenLabel": s.colorShort(.green), "yellowLabel": s.colorShort(.yellow), "redLabel": s.colorShort(.red),
             "homes": c.homes.map { home in
                 [
                     "label": labels[home.path.place.id] ?? home.path.place.name, "code": home.path.place.code,

@@ -68,7 +68,7 @@ struct StaffLoginController: Sendable {
             }
             var error = s["login_bad"]
             let remaining = LoginThrottle.Policy.account.maxFailures - state.failures
-            if remaining <= 2 { error += " " + s.fill("login_remaining", ["n": String(remaining)]) }
+            if remaining <= 2 { error += (language == .en ? " " : "") + s.fill("login_remaining", ["n": String(remaining)]) }
             return try loginPage(request, next: next, name: name, error: error, status: .unauthorized)
         }
         _ = try await env.services.staff.updateLoginThrottle(account: name) { _ in .fresh }

@@ -129,7 +129,7 @@ enum StaffPeopleRows {
     static func row(_ p: CoveragePerson, where place: String, today: Day, _ s: StaffText) -> [String: Any] {
         ["name": NameMask.mask(p.name), "href": "/staff/people/\(p.id)", "where": place, "kind": s["kind_" + p.kind.rawValue],
          "status": s.status(p.status), "pending": p.status != .active,
-         "color": p.color?.rawValue ?? "none", "colorName": p.status == .active ? s.color(p.color) : s.status(p.status),
+         "color": p.color?.rawValue ?? "none", "colorName": p.status == .active ? s.colorShort(p.color) : s.status(p.status),
          "lastReport": s.day(p.lastReport, today: today), "reportedToday": p.lastReport == today]
     }
 }

@@ -28,6 +28,12 @@ struct StaffText: Sendable {
         return language.strings["color_" + color.rawValue] ?? color.rawValue
     }
 
+    /// The colour in a table cell: `绿码`, `green`.
+    func colorShort(_ color: HealthColor?) -> String {
+        guard let color else { return self["no_code"] }
+        return language == .en ? color.rawValue : self.color(color)
+    }
+
     func status(_ status: PersonRecord.Status) -> String {
         language.strings["status_" + status.rawValue] ?? status.rawValue
     }
