@@ -35,8 +35,10 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
 func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: ScanLogWriter? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware(metrics: services.metrics))
     router.add(middleware: BearerAuthMiddleware(users: services.users))
     router.get("/healthz") { _, _ in "ok\n" }
+    MetricsController(services: services).addRoutes(to: router)
     let codes = HealthCodeService(services: services, codeTTL: config.codeTTL)
     let intake = IntakeService(services: services, codes: codes, publicURL: config.effectivePublicURL)
     PosterController(services: services, intake: intake).addRoutes(to: router)

@@ -68,6 +68,7 @@ public struct VerifyService: Sendable {
             name = NameMask.mask(stored.name)
         }
         let verdict = CheckpointDecision.decide(code, person: standing, checkpoint: checkpoint)
+        services.metrics.verified(verdict)
         try await log(ScanRecord(checkpointID: checkpoint?.place.id, person: standing == nil ? nil : ref,
                                                      result: verdict.result.rawValue, reason: verdict.reason, at: now))
         return Outcome(verdict: verdict, maskedName: name, place: standing?.place.fullName, checkedAt: now)

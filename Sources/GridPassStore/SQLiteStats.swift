@@ -1,0 +1,22 @@
+import GRDB
+import GridPassCore
+
+/// The operations figures, counted in SQLite.
+public struct SQLiteStats: StatsRepository {
+    let db: DatabasePool
+
+    public init(_ db: DatabasePool) { self.db = db }
+
+    public func peopleCounts() async throws -> [PeopleCount] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, status, color, COUNT(*) AS n FROM person GROUP BY kind, status, color")
+                .compactMap { row in
+                    guard let kind = PersonKind(rawValue: row["kind"]), let status = PersonRecord.Status(rawValue: row["status"]) else {
+                        return nil
+                    }
+                    return PeopleCount(kind: kind, status: status, color: (row["color"] as String?).flatMap(HealthColor.init(rawValue:)),
+                                       count: row["n"])
+                }
+        }
+    }
+}
