@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),  // tests only
     ],
     targets: [
         // MARK: - C libraries (module.modulemap + shim.h, nothing else)
@@ -35,7 +36,7 @@ let package = Package(
         // MARK: - Domain, persistence, HTTP, CLI
         .target(name: "GridPassResources", path: "Resources",
                 exclude: ["README.md", "regions/SOURCE.md", "rules/README.md"],
-                resources: [.copy("templates"), .copy("demo"), .copy("regions"), .copy("rules")],
+                resources: [.copy("templates"), .copy("demo"), .copy("regions"), .copy("rules"), .copy("openapi.yaml")],
                 swiftSettings: swiftSettings),
         .target(name: "GridPassCore", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
         .target(name: "GridPassStore", dependencies: [
@@ -71,6 +72,7 @@ let package = Package(
         .testTarget(name: "GridPassServerTests", dependencies: [
             "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging", "GridPassTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
     ]
 )

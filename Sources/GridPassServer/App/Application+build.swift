@@ -39,6 +39,7 @@ func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: Sca
     router.add(middleware: BearerAuthMiddleware(users: services.users))
     router.get("/healthz") { _, _ in "ok\n" }
     MetricsController(services: services).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
     let codes = HealthCodeService(services: services, codeTTL: config.codeTTL)
     let intake = IntakeService(services: services, codes: codes, publicURL: config.effectivePublicURL)
     PosterController(services: services, intake: intake).addRoutes(to: router)
