@@ -18,18 +18,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     public init(unixSeconds: Int64, utcOffsetSeconds: Int = 8 * 3600) {
         var days = (unixSeconds + Int64(utcOffsetSeconds)) / 86_400
         if (unixSeconds + Int64(utcOffsetSeconds)) % 86_400 < 0 { days -= 1 }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.year = Int(yoe + era * 400 + (m <= 2 ? 1 : 0))
-        self.month = Int(m)
-        self.day = Int(d)
+        (year, month, day) = Day.civil(fromDays: Int(days))
     }
 
     public static func isLeapYear(_ year: Int) -> Bool {

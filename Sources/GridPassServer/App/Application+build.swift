@@ -34,8 +34,7 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
 /// With `scanLog`, scans are written in batches by that service; without, at once.
 func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: ScanLogWriter? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: MetricsMiddleware(metrics: services.metrics))
+    router.add(middleware: RequestObserverMiddleware(metrics: services.metrics))
     router.add(middleware: BearerAuthMiddleware(users: services.users))
     router.get("/healthz") { _, _ in "ok\n" }
     MetricsController(services: services).addRoutes(to: router)

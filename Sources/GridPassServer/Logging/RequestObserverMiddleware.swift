@@ -1,31 +1,36 @@
-import Foundation
 import Hummingbird
 import Logging
 
-/// Logs one line per request with the route pattern (never the path itself: tokens and personal
-/// page URLs are secrets), the status and the duration.
-struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Observes every request once: one log line and the request metrics (count by method, route
+/// pattern and status; latency to the response head). The route is `context.endpointPath`
+/// (`unmatched` when nothing matched), never the path itself: poster tokens and personal page
+/// addresses are secrets.
+struct RequestObserverMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: Metrics
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            log(request, context, status: response.status.code, start: start)
+            observe(request, context, status: response.status.code, start: start)
             return response
         } catch let error as any HTTPResponseError {
-            log(request, context, status: error.status.code, start: start)
+            observe(request, context, status: error.status.code, start: start)
             throw error
         } catch {
-            log(request, context, status: 500, start: start, error: error)
+            observe(request, context, status: 500, start: start, error: error)
             throw error
         }
     }
 
-    private func log(_ request: Request, _ context: Context, status: Int, start: ContinuousClock.Instant, error: (any Error)? = nil) {
+    private func observe(_ request: Request, _ context: Context, status: Int, start: ContinuousClock.Instant, error: (any Error)? = nil) {
         let elapsed = ContinuousClock.now - start
+        let route = context.endpointPath ?? "unmatched"
+        metrics.request(method: request.method.rawValue, route: route, status: status, duration: elapsed)
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
-            "route": .string(context.endpointPath ?? "unmatched"),
+            "route": .string(route),
             "status": .stringConvertible(status),
             "us": .stringConvertible(micros),
         ]

@@ -3,7 +3,7 @@ import Prometheus
 import Synchronization
 
 /// The service's Prometheus metrics, in a registry of its own: each app (and each test app)
-/// has one, nothing is bootstrapped globally. Requests are counted by `MetricsMiddleware`,
+/// has one, nothing is bootstrapped globally. Requests are counted by `RequestObserverMiddleware`,
 /// registrations and verifications by the services, and the people gauges are set from the
 /// store at every scrape (`MetricsController`).
 final class Metrics: Sendable {
