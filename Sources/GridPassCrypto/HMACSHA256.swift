@@ -50,8 +50,24 @@ public final class HMACSHA256: Sendable {
     /// constant time. Tags shorter than 10 bytes (80 bits) are refused.
     public func verify(_ tag: some Collection<UInt8>, for message: [UInt8]) -> Bool {
         let tag = Array(tag)
-        guard tag.count >= 10, tag.count <= Self.outputSize, let full = try? mac(message) else { return false }
-        return constantTimeEquals(tag, full[0..<tag.count])
+        return tag.withUnsafeBytes { t in message.withUnsafeBytes { m in verify(tag: t, message: m) } }
+    }
+
+    /// The same on raw bytes, with the MAC computed into a stack buffer (the hot path of scans).
+    public func verify(tag: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) -> Bool {
+        guard tag.count >= 10, tag.count <= Self.outputSize, let ctx = try? checkOut() else { return false }
+        defer { checkIn(ctx) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.outputSize) { out in
+            var written = 0
+            guard COpenSSL_hmac_reset(ctx) == 1,
+                  EVP_MAC_update(ctx, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count) == 1,
+                  EVP_MAC_final(ctx, out.baseAddress, &written, Self.outputSize) == 1, written == Self.outputSize
+            else {
+                ERR_clear_error()
+                return false
+            }
+            return CRYPTO_memcmp(tag.baseAddress, out.baseAddress, tag.count) == 0
+        }
     }
 
     private func checkOut() throws -> OpaquePointer {

@@ -28,25 +28,45 @@ public enum Base32 {
 
     /// Returns nil for any text that `encode` would not produce.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let chars = Array(text.utf8)
+        var string = String(text)
+        return string.withUTF8 { decode(utf8: $0) }
+    }
+
+    /// The same, on UTF-8 bytes.
+    public static func decode(utf8 chars: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var valid = false
+        let out = [UInt8](unsafeUninitializedCapacity: chars.count * 5 / 8) { buf, count in
+            let decoded = decode(utf8: chars, into: buf)
+            valid = decoded != nil
+            count = decoded ?? 0
+        }
+        return valid ? out : nil
+    }
+
+    /// Decodes into `out`, which must hold `chars.count * 5 / 8` bytes; returns that count, or
+    /// nil for text that `encode` would not produce. The hot path of verifying codes: no
+    /// allocation, no generics.
+    public static func decode(utf8 chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         // Remainders of 1, 3 and 6 characters are never produced by an encoder.
         switch chars.count % 8 { case 1, 3, 6: return nil; default: break }
-        var out = [UInt8]()
-        out.reserveCapacity(chars.count * 5 / 8)
-        var buffer: UInt32 = 0
-        var bits = 0
-        for c in chars {
-            let v = values[Int(c)]
-            guard v >= 0 else { return nil }
-            buffer = (buffer << 5) | UInt32(v)
-            bits += 5
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
+        guard out.count >= chars.count * 5 / 8 else { return nil }
+        return values.withUnsafeBufferPointer { table -> Int? in
+            var buffer: UInt32 = 0
+            var bits = 0
+            var n = 0
+            for c in chars {
+                let v = table[Int(c)]
+                guard v >= 0 else { return nil }
+                buffer = (buffer << 5) | UInt32(v)
+                bits += 5
+                if bits >= 8 {
+                    bits -= 8
+                    out[n] = UInt8(truncatingIfNeeded: buffer >> UInt32(bits))
+                    n += 1
+                }
             }
+            // Leftover bits must be zero padding.
+            return buffer & ((1 << UInt32(bits)) - 1) == 0 ? n : nil
         }
-        // Leftover bits must be zero padding.
-        guard buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
-        return out
     }
 }

@@ -64,12 +64,31 @@ public enum HealthCode {
     ///   - allowedSkew: how far in the future `issuedAt` may lie (clocks of servers differ).
     public static func verify(_ text: some StringProtocol, keys: KeySet, now: Int64,
                               allowedSkew: Int64 = 300) -> Result<HealthCodePayload, HealthCodeFailure> {
-        guard text.utf8.count == textLength, text.hasPrefix(prefix),
-              let bytes = Base32.decode(text.dropFirst(prefix.count)),
-              let (payload, tag) = HealthCodePayload.parse(bytes)
-        else { return .failure(.malformed) }
-        guard let key = keys.key(id: payload.keyID, purpose: .healthCodes) else { return .failure(.unknownKey) }
-        guard key.mac.verify(tag, for: Array(bytes[0..<bodySize])) else { return .failure(.badSignature) }
+        var string = String(text)
+        return string.withUTF8 { verify(utf8: $0, keys: keys, now: now, allowedSkew: allowedSkew) }
+    }
+
+    static let prefixBytes = Array(prefix.utf8)
+
+    /// The checks of `verify` on the text's UTF-8 bytes: no copies of the text, the tag checked
+    /// in place.
+    static func verify(utf8: UnsafeBufferPointer<UInt8>, keys: KeySet, now: Int64,
+                       allowedSkew: Int64) -> Result<HealthCodePayload, HealthCodeFailure> {
+        guard utf8.count == textLength, utf8.starts(with: prefixBytes) else { return .failure(.malformed) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bodySize + tagSize) { bytes in
+            guard Base32.decode(utf8: UnsafeBufferPointer(rebasing: utf8[prefixBytes.count...]), into: bytes) == bytes.count,
+                  let payload = HealthCodePayload.parseBody(UnsafeBufferPointer(bytes))
+            else { return .failure(.malformed) }
+            guard let key = keys.key(id: payload.keyID, purpose: .healthCodes) else { return .failure(.unknownKey) }
+            let raw = UnsafeRawBufferPointer(bytes)
+            guard key.mac.verify(tag: UnsafeRawBufferPointer(rebasing: raw[bodySize...]),
+                                 message: UnsafeRawBufferPointer(rebasing: raw[..<bodySize]))
+            else { return .failure(.badSignature) }
+            return checkTime(payload, now: now, allowedSkew: allowedSkew)
+        }
+    }
+
+    static func checkTime(_ payload: HealthCodePayload, now: Int64, allowedSkew: Int64) -> Result<HealthCodePayload, HealthCodeFailure> {
         if now >= payload.expiresAt { return .failure(.expired) }
         let (latestIssue, overflow) = now.addingReportingOverflow(allowedSkew)
         if !overflow, payload.issuedAt > latestIssue { return .failure(.notYetValid) }

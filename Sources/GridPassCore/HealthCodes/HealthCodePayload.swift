@@ -47,18 +47,24 @@ public struct HealthCodePayload: Sendable, Equatable {
 
     /// Reads a body and its tag; nil for anything `body` would not produce.
     static func parse(_ bytes: [UInt8]) -> (payload: HealthCodePayload, tag: [UInt8])? {
-        var r = ByteReader(bytes)
-        guard r.u8() == version,
-              let person = r.raw(PersonRef.size).flatMap({ PersonRef(bytes: $0) }),
-              let color = r.u8().flatMap(HealthColor.init(wireValue:)),
-              let statusVersion = r.u32(),
-              let issuedAt = r.u64(), issuedAt <= UInt64(Int64.max),
-              let expiresAt = r.u64(), expiresAt <= UInt64(Int64.max),
-              let keyID = r.u16(),
-              let tag = r.raw(HealthCode.tagSize), r.remaining == 0
+        guard let payload = parseBody(bytes) else { return nil }
+        return (payload, Array(bytes[HealthCode.bodySize...]))
+    }
+
+    /// The fields of a decoded code whose last `tagSize` bytes are the tag (not copied).
+    static func parseBody(_ bytes: [UInt8]) -> HealthCodePayload? {
+        bytes.withUnsafeBufferPointer(parseBody)
+    }
+
+    static func parseBody(_ b: UnsafeBufferPointer<UInt8>) -> HealthCodePayload? {
+        guard b.count == HealthCode.bodySize + HealthCode.tagSize, b[0] == version,
+              let person = PersonRef(bytes: b[1..<9]),
+              let color = HealthColor(wireValue: b[9])
         else { return nil }
-        let payload = HealthCodePayload(person: person, color: color, statusVersion: statusVersion,
-                                        issuedAt: Int64(issuedAt), expiresAt: Int64(expiresAt), keyID: keyID)
-        return (payload, tag)
+        func int(_ range: Range<Int>) -> UInt64 { b[range].reduce(0) { $0 << 8 | UInt64($1) } }
+        let issuedAt = int(14..<22), expiresAt = int(22..<30)
+        guard issuedAt <= UInt64(Int64.max), expiresAt <= UInt64(Int64.max) else { return nil }
+        return HealthCodePayload(person: person, color: color, statusVersion: UInt32(int(10..<14)),
+                                 issuedAt: Int64(issuedAt), expiresAt: Int64(expiresAt), keyID: UInt16(int(30..<32)))
     }
 }
