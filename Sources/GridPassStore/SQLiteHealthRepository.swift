@@ -120,7 +120,8 @@ public struct SQLiteHealthRepository: HealthRepository {
     /// because hopping to a reader queue and back costs far more than the read itself. Each
     /// read sees everything committed before it, by this process or another.
     func standingNow(_ ref: PersonRef) throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)? {
-        try hotReader.read { db in
+        // One statement in autocommit mode: its own consistent snapshot, without BEGIN/COMMIT.
+        try hotReader.inDatabase { db in
             let statement = try db.cachedStatement(sql: "SELECT kind, status, status_version, place_id, name FROM person WHERE ref = ?")
             guard let row = try Row.fetchOne(statement, arguments: [Data(ref.bytes)]) else { return nil }
             return (PersonKind(rawValue: row["kind"]) ?? .resident, PersonRecord.Status(rawValue: row["status"]) ?? .pending,

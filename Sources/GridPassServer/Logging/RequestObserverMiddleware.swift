@@ -28,6 +28,8 @@ struct RequestObserverMiddleware<Context: RequestContext>: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         metrics.request(method: request.method.rawValue, route: route, status: status, duration: elapsed)
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        let level = Self.level(route: route, status: status)
+        guard context.logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "route": .string(route),
@@ -35,6 +37,14 @@ struct RequestObserverMiddleware<Context: RequestContext>: RouterMiddleware {
             "us": .stringConvertible(micros),
         ]
         if let error { metadata["error"] = .string(String(describing: type(of: error))) }
-        context.logger.log(level: status >= 500 ? .error : .info, "request", metadata: metadata)
+        context.logger.log(level: level, "request", metadata: metadata)
+    }
+
+    /// Answered scans are already in the scan log (batched): their access lines are debug-level,
+    /// which spares every gate scan a formatted line and a write(2). Everything else is info,
+    /// server errors are errors.
+    static func level(route: String, status: Int) -> Logger.Level {
+        if status >= 500 { return .error }
+        return route == "/api/v1/verify" && status == 200 ? .debug : .info
     }
 }
