@@ -7,7 +7,10 @@ import Synchronization
 /// burst of registrations costs one fsync instead of one each; alone, a write commits at once.
 final class GroupCommit: Sendable {
     private struct Job: Sendable {
-        let run: @Sendable (Database) -> Void
+        /// Runs the work and keeps its result; with `savepoint` inside its own savepoint (a
+        /// failure rolls back that job alone and is kept as its result), without it a failure
+        /// is thrown (and the whole batch is tried again job by job).
+        let run: @Sendable (Database, _ savepoint: Bool) throws -> Void
         let finish: @Sendable ((any Error)?) -> Void
     }
 
@@ -26,7 +29,12 @@ final class GroupCommit: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let result = Mutex<Result<T, any Error>?>(nil)
             let job = Job(
-                run: { db in
+                run: { db, savepoint in
+                    guard savepoint else {
+                        let value = try work(db)
+                        result.withLock { $0 = .success(value) }
+                        return
+                    }
                     do {
                         var value: T?
                         try db.inSavepoint {
@@ -68,7 +76,14 @@ final class GroupCommit: Sendable {
             if batch.isEmpty { return }
             let runs = batch.map(\.run)
             do {
-                try await db.write { db in for run in runs { run(db) } }
+                // Optimistically without savepoints (almost every job succeeds); if one fails,
+                // the transaction rolls back and the batch runs again, each job in a savepoint.
+                // Jobs read what they need inside the transaction, so running again is safe.
+                do {
+                    try await db.write { db in for run in runs { try run(db, false) } }
+                } catch {
+                    try await db.write { db in for run in runs { try run(db, true) } }
+                }
                 for job in batch { job.finish(nil) }
             } catch {
                 for job in batch { job.finish(error) }
