@@ -16,6 +16,7 @@
 --   RESULT requests=N seconds=S rps=R p50_ms=… p90_ms=… p99_ms=… max_ms=… s2xx=N s200=N s201=N
 --          other=N connect_err=N read_err=N write_err=N timeout_err=N statuses=201:N,… body_bytes=B
 
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
 local threads = {}
 
 function setup(thread)
@@ -79,18 +80,12 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local all, made, bytes = {}, 0, 0
+   local made, bytes = 0, 0
    for _, thread in ipairs(threads) do
       made = made + thread:get("counter")
       bytes = bytes + thread:get("bodybytes")
-      for status, n in pairs(thread:get("statuses")) do all[status] = (all[status] or 0) + n end
    end
-   local s2xx, other, list = 0, 0, {}
-   for status, n in pairs(all) do
-      if status >= 200 and status < 300 then s2xx = s2xx + n else other = other + n end
-      list[#list + 1] = status .. ":" .. n
-   end
-   table.sort(list)
+   local all, s2xx, other, list = common.merge_statuses(threads)
    local e = summary.errors
    local seconds = summary.duration / 1e6
    io.write(string.format(
@@ -99,5 +94,5 @@ function done(summary, latency, requests)
       summary.requests, seconds, summary.requests / seconds,
       latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
       latency.max / 1000, s2xx, all[200] or 0, all[201] or 0, other,
-      e.connect, e.read, e.write, e.timeout, table.concat(list, ","), made > 0 and bytes / made or 0))
+      e.connect, e.read, e.write, e.timeout, list, made > 0 and bytes / made or 0))
 end

@@ -21,6 +21,7 @@
 --   RESULT requests=N seconds=S rps=R p50_ms=… p90_ms=… p99_ms=… max_ms=… s2xx=N other=N pass=N
 --          connect_err=N read_err=N write_err=N timeout_err=N statuses=200:N,… body_bytes=B codes=N
 
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
 local threads = {}
 
 function setup(thread)
@@ -79,19 +80,13 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local all, pass, bytes, codes = {}, 0, 0, 0
+   local pass, bytes, codes = 0, 0, 0
    for _, thread in ipairs(threads) do
       pass = pass + thread:get("passes")
       bytes = bytes + thread:get("bodybytes")
       codes = codes + thread:get("count")
-      for status, n in pairs(thread:get("statuses")) do all[status] = (all[status] or 0) + n end
    end
-   local s2xx, other, list = 0, 0, {}
-   for status, n in pairs(all) do
-      if status >= 200 and status < 300 then s2xx = s2xx + n else other = other + n end
-      list[#list + 1] = status .. ":" .. n
-   end
-   table.sort(list)
+   local all, s2xx, other, list = common.merge_statuses(threads)
    local e = summary.errors
    local seconds = summary.duration / 1e6
    io.write(string.format(
@@ -100,5 +95,5 @@ function done(summary, latency, requests)
       summary.requests, seconds, summary.requests / seconds,
       latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
       latency.max / 1000, s2xx, other, pass, e.connect, e.read, e.write, e.timeout,
-      table.concat(list, ","), #threads > 0 and bytes / #threads or 0, codes))
+      list, #threads > 0 and bytes / #threads or 0, codes))
 end
