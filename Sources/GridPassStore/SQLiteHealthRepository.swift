@@ -70,7 +70,7 @@ public struct SQLiteHealthRepository: HealthRepository {
         return record
     }
 
-    public func addReport(_ ref: PersonRef, _ declaration: DeclarationData, now: Int64) async throws {
+    public func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64) async throws {
         try await writer.write { db in
             try SQLitePersonRepository.insertDeclaration(db, ref: ref, declaration, source: "report", now: now)
         }

@@ -107,12 +107,12 @@ public struct SQLitePersonRepository: PersonRepository {
 
     // MARK: - Rows
 
-    static func insertDeclaration(_ db: Database, ref: PersonRef, _ d: DeclarationData, source: String, now: Int64) throws {
+    static func insertDeclaration(_ db: Database, ref: PersonRef, _ d: HealthDeclaration, source: String, now: Int64) throws {
         try db.cachedStatement(sql: """
             INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [Data(ref.bytes), Day(unixSeconds: now).number, now, source, d.temperature,
-                             d.symptoms.joined(separator: ","), d.visited.joined(separator: ","), d.contact])
+                             d.symptoms.map(\.rawValue).joined(separator: ","), d.visited.joined(separator: ","), d.contact.rawValue])
         let id = db.lastInsertedRowID
         for region in Set(d.visited) {
             try db.cachedStatement(sql: "INSERT INTO declaration_region (declaration_id, person_ref, region, day) VALUES (?, ?, ?, ?)")

@@ -73,7 +73,7 @@ struct StaffStoreTests {
 
         let people = try SQLiteStore(try data.openDatabase(), keyRing: try data.openKeyRing()).people
         let u1 = try #require(try await places.place(code: "U1"))
-        let declaration = DeclarationData(temperature: 36.5, symptoms: [], visited: [], contact: "none")
+        let declaration = HealthDeclaration(temperature: 36.5, symptoms: [], visited: [], contact: Contact.none)
         let body = "110105" + "19850615" + "001"
         let id = body + String(IdentityNumber.checkCharacter(of: body)!)
         let person = try await people.register(RegistrationData(placeID: u1.id, kind: .resident, name: "张三华", idNumber: id,

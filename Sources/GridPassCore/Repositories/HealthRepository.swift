@@ -78,7 +78,7 @@ public protocol HealthRepository: Sendable {
     /// In one write transaction: reads the person's record and the risk list, asks `decide`, and
     /// stores the update it returns (if any). Returns the record as stored afterwards.
     func apply(_ ref: PersonRef, decide: @escaping HealthDecision) async throws -> HealthRecord?
-    func addReport(_ ref: PersonRef, _ declaration: DeclarationData, now: Int64) async throws
+    func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64) async throws
     func addFlag(_ ref: PersonRef, kind: StaffFlagKind, by userID: Int64?, now: Int64) async throws
     func riskList() async throws -> [String: RiskLevel]
     /// Sets (or with nil removes) a region's risk level; returns the people whose declarations of

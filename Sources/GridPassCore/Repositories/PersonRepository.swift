@@ -37,21 +37,6 @@ public struct PersonRecord: Sendable, Equatable {
     }
 }
 
-/// One health declaration: at registration, then each daily report.
-public struct DeclarationData: Sendable, Equatable {
-    public var temperature: Double
-    public var symptoms: [String]
-    public var visited: [String]
-    public var contact: String
-
-    public init(temperature: Double, symptoms: [String], visited: [String], contact: String) {
-        self.temperature = temperature
-        self.symptoms = symptoms
-        self.visited = visited
-        self.contact = contact
-    }
-}
-
 /// A validated registration, ready to store.
 public struct RegistrationData: Sendable, Equatable {
     public var placeID: Int64
@@ -62,10 +47,10 @@ public struct RegistrationData: Sendable, Equatable {
     public var phone: String
     public var room: String?
     public var department: String?
-    public var declaration: DeclarationData
+    public var declaration: HealthDeclaration
 
     public init(placeID: Int64, kind: PersonKind, name: String, idNumber: String, phone: String, room: String?,
-                department: String?, declaration: DeclarationData) {
+                department: String?, declaration: HealthDeclaration) {
         self.placeID = placeID
         self.kind = kind
         self.name = name

@@ -67,9 +67,7 @@ struct CodeController: Sendable {
             throw APIError(fieldErrors: errors)
         case .success(let declaration):
             let now = Int64(Date().timeIntervalSince1970)
-            try await services.health.addReport(person.ref, DeclarationData(
-                temperature: declaration.temperature, symptoms: declaration.symptoms.map { $0.rawValue },
-                visited: declaration.visited, contact: declaration.contact.rawValue), now: now)
+            try await services.health.addReport(person.ref, declaration, now: now)
             let record = try await codes.refresh(person.ref, now: now)
             if isForm { return Response(status: .seeOther, headers: [.location: "/me/\(token)"]) }
             let english = Language(request) == .en

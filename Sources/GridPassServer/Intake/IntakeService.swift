@@ -37,8 +37,7 @@ struct IntakeService: Sendable {
             let data = RegistrationData(
                 placeID: door.place.id, kind: kind, name: valid.name, idNumber: valid.idNumber, phone: valid.phone,
                 room: valid.room, department: valid.department,
-                declaration: DeclarationData(temperature: valid.temperature, symptoms: valid.symptoms.map { $0.rawValue },
-                                             visited: valid.visited, contact: valid.contact.rawValue))
+                declaration: valid.health)
             let person: PersonRecord, record: HealthRecord?, created: Bool
             do {
                 (person, record, created) = try await services.people.register(data, now: unix, decide: codes.decide(now: unix))

@@ -57,7 +57,7 @@ struct StaffPagesTests {
             let yesterday = Int64(Date().timeIntervalSince1970) - 86_400
             let b = try await services.people.register(RegistrationData(
                 placeID: unit.id, kind: .resident, name: "赵六", idNumber: Fixture.idNumber(2), phone: "13800130002", room: "301",
-                department: nil, declaration: DeclarationData(temperature: 36.4, symptoms: [], visited: [], contact: "none")),
+                department: nil, declaration: HealthDeclaration(temperature: 36.4, symptoms: [], visited: [], contact: Contact.none)),
                 now: yesterday, decide: { _, _ in nil }).person
             try await codes.refresh(b.ref, now: yesterday)
             // A resident of another grid does not count here.
