@@ -54,6 +54,10 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
         try await db.read { db in try Self.path(of: place, db) }
     }
 
+    public func path(placeID: Int64) async throws -> PlacePath? {
+        try await db.read { db in try Self.place(id: placeID, db).map { try Self.path(of: $0, db) } }
+    }
+
     public func children(of place: Place?) async throws -> [Place] {
         try await db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM place WHERE parent_id IS ? ORDER BY position, id",

@@ -7,6 +7,8 @@ public protocol PlaceRepository: Sendable {
     func place(id: Int64) async throws -> Place?
     /// The place with its ancestors, root first.
     func path(of place: Place) async throws -> PlacePath
+    /// The place of that id with its ancestors, in one read; nil when there is none.
+    func path(placeID: Int64) async throws -> PlacePath?
     /// Every door (poster) at or below `place`, in tree order, with their paths.
     func doors(under place: Place) async throws -> [PlacePath]
     func children(of place: Place?) async throws -> [Place]

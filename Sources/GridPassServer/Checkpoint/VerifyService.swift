@@ -47,10 +47,7 @@ public struct VerifyService: Sendable {
     }
 
     func path(placeID: Int64) async throws -> PlacePath? {
-        try await paths.value(for: placeID) {
-            guard let place = try await services.places.place(id: placeID) else { return nil }
-            return try await services.places.path(of: place)
-        }
+        try await paths.value(for: placeID) { try await services.places.path(placeID: placeID) }
     }
 
     /// Verifies `payload` at `checkpoint` (nil: signature and status only) and logs the scan.

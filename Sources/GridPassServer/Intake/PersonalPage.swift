@@ -25,14 +25,13 @@ struct PersonalPage: Sendable {
         let language = Language(request)
         let t = language.strings
         let record = try await codes.refresh(person.ref)
-        let path = try await services.places.path(of: try await services.places.place(id: person.placeID)
-            ?? Place(id: 0, code: "", kind: .unit, name: "", parentID: nil))
+        let place = try await services.places.path(placeID: person.placeID)?.fullName ?? ""
         var messages: [String: String] = [:]
         for error in errors?.errors ?? [] { messages[error.field] = language == .en ? error.message : error.messageZH }
         let chosen = Set(RegistrationForm.list(submitted["symptoms"]))
         let contact = submitted["contact"].map(RegistrationForm.text) ?? "none"
         var values: [String: Any] = [
-            "title": t["me_title"]!, "maskedName": NameMask.mask(person.name), "fullName": path.fullName,
+            "title": t["me_title"]!, "maskedName": NameMask.mask(person.name), "fullName": place,
             "room": person.room ?? "", "statusText": t["status_" + person.status.rawValue] ?? person.status.rawValue,
             "base": "/me/\(person.meToken)",
             "symptoms": RegistrationForm.symptoms.map { ["code": $0, "label": t[$0] ?? $0, "checked": chosen.contains($0)] as [String: Any] },

@@ -16,10 +16,10 @@ enum PosterLookup: Sendable {
             result = PosterToken.verify(token, keys: keys.keys(refresh: true))
         }
         guard case .success(let poster) = result,
-              let place = try await services.places.place(id: Int64(poster.placeID)),
-              place.kind == poster.kind
+              let path = try await services.places.path(placeID: Int64(poster.placeID)),
+              path.place.kind == poster.kind
         else { return .unknown }
-        let path = try await services.places.path(of: place)
+        let place = path.place
         if Int(poster.serial) == place.posterSerial { return .door(path) }
         if Int(poster.serial) < place.posterSerial { return .replaced(path) }
         return .unknown
