@@ -67,12 +67,7 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
 
     public func doors(under root: Place) async throws -> [PlacePath] {
         try await db.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT p.id FROM place p JOIN sub ON p.parent_id = sub.id)
-                SELECT place.* FROM place JOIN sub USING (id)
-                """, arguments: [root.id])
-            let places = rows.map(Self.place)
-            let byParent = Dictionary(grouping: places, by: \.parentID)
+            let byParent = try Self.subtree(of: root.id, db)
             let rootPath = try Self.path(of: root, db)
             var out: [PlacePath] = []
             // Depth-first in import order, so sheets print building by building.
@@ -127,6 +122,15 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
         return Place(id: row["id"], code: row["code"], kind: PlaceKind(rawValue: row["kind"]) ?? .unit, name: row["name"],
                      parentID: row["parent_id"], rooms: rooms.isEmpty ? [] : rooms.split(separator: ";").map(String.init),
                      households: row["households"], posterSerial: row["poster_serial"])
+    }
+
+    /// Every place at or below `rootID`, grouped by parent id.
+    static func subtree(of rootID: Int64, _ db: Database) throws -> [Int64?: [Place]] {
+        let rows = try Row.fetchAll(db, sql: """
+            WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT p.id FROM place p JOIN sub ON p.parent_id = sub.id)
+            SELECT place.* FROM place JOIN sub USING (id)
+            """, arguments: [rootID])
+        return Dictionary(grouping: rows.map(place), by: \.parentID)
     }
 
     static func place(id: Int64, _ db: Database) throws -> Place? {

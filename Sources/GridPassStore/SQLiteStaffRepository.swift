@@ -102,18 +102,13 @@ public struct SQLiteStaffRepository: StaffRepository {
 
     public func places(under root: Place) async throws -> [Place] {
         try await db.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT p.id FROM place p JOIN sub ON p.parent_id = sub.id)
-                SELECT place.* FROM place JOIN sub USING (id)
-                """, arguments: [root.id])
-            let places = rows.map(SQLitePlaceRepository.place)
-            let byParent = Dictionary(grouping: places, by: \.parentID)
+            let byParent = try SQLitePlaceRepository.subtree(of: root.id, db)
             var out: [Place] = []
             func walk(_ node: Place) {
                 out.append(node)
                 for kid in (byParent[node.id] ?? []).sorted(by: { $0.id < $1.id }) { walk(kid) }
             }
-            if let top = places.first(where: { $0.id == root.id }) { walk(top) }
+            if let top = byParent.values.joined().first(where: { $0.id == root.id }) { walk(top) }
             return out
         }
     }
