@@ -15,16 +15,15 @@ struct ReviewController: Sendable {
     func review(_ request: Request, _ context: AppRequestContext, approve: Bool) async throws -> Response {
         let user = try context.requireUser()
         let id = context.parameters.get("id") ?? ""
-        guard let person = try await services.people.person(id: id), person.kind == .worker else {
+        let actions = PersonActions(services: services, codes: intake.codes)
+        do {
+            _ = try await actions.worker(id, reviewableBy: user)  // permission before the body is read
+        } catch PersonActions.Refusal.notFound {
             throw APIError(.notFound, code: "not_found", message: "no worker has the id '\(id)'")
-        }
-        guard Access.mayReview(user, enterpriseID: person.placeID) else {
+        } catch PersonActions.Refusal.forbidden {
             throw APIError(.forbidden, code: "forbidden", message: "only HR of this worker's enterprise may review them")
         }
-        let reason = try await Self.reason(request)
-        let now = Int64(Date().timeIntervalSince1970)
-        let reviewed = try await services.people.review(personID: id, approve: approve, reason: reason, now: now)
-        let record = try await intake.codes.refresh(reviewed.ref, now: now)
+        let (reviewed, record) = try await actions.review(id, approve: approve, reason: try await Self.reason(request), by: user)
         return Response.json(intake.json(reviewed, code: record?.code))
     }
 

@@ -16,10 +16,12 @@ struct FlagController: Sendable {
     @Sendable func flag(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let id = context.parameters.get("id") ?? ""
-        guard let person = try await services.people.person(id: id), let place = try await services.places.place(id: person.placeID) else {
+        let actions = PersonActions(services: services, codes: codes)
+        do {
+            _ = try await actions.personInScope(id, of: user)  // permission before the body is read
+        } catch PersonActions.Refusal.notFound {
             throw APIError(.notFound, code: "not_found", message: "no person has the id '\(id)'")
-        }
-        guard user.role == .admin || user.role == .staff, Access.covers(user, try await services.places.path(of: place)) else {
+        } catch PersonActions.Refusal.forbidden {
             throw APIError(.forbidden, code: "forbidden", message: "only staff whose scope covers this person may flag them")
         }
         let fields = try await RegistrationController.jsonFields(request, context: context)
@@ -32,9 +34,7 @@ struct FlagController: Sendable {
             throw APIError(fieldErrors: FieldErrors([FieldError(field: extra, code: .unknownField,
                 message: "\(extra) is not a field of a flag.", messageZH: "\(extra) 不是标记的字段。")]))
         }
-        let now = Int64(Date().timeIntervalSince1970)
-        try await services.health.addFlag(person.ref, kind: kind, by: user.id, now: now)
-        let record = try await codes.refresh(person.ref, now: now)
+        let (person, record) = try await actions.flag(id, kind: kind, by: user)
         return Response.json(["person_id": person.id, "flag": kind.rawValue,
                               "color": (record?.color?.rawValue).map { $0 as Any } ?? NSNull(),
                               "health_code": HealthCodeService.summary(record?.code) ?? NSNull()], status: .created)

@@ -5,22 +5,27 @@ import GridPassCore
 struct StaffActions: Sendable {
     let env: StaffEnvironment
 
+    var actions: PersonActions { PersonActions(services: env.services, codes: env.codes) }
+
+    /// Runs a shared action, turning its refusals into the staff pages' failures.
+    static func staffFailure<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let refusal as PersonActions.Refusal {
+            throw refusal == .notFound ? StaffFailure.notFound : StaffFailure.forbidden
+        }
+    }
+
     /// Approves or rejects a worker; HR of their enterprise or an admin.
     func review(_ id: String, approve: Bool, reason: String?, _ r: StaffRequest) async throws -> PersonRecord {
-        guard let person = try await env.services.people.person(id: id), person.kind == .worker else { throw StaffFailure.notFound }
-        guard Access.mayReview(r.user, enterpriseID: person.placeID) else { throw StaffFailure.forbidden }
-        let reviewed = try await env.services.people.review(personID: id, approve: approve, reason: reason, now: r.now)
-        try await env.codes.refresh(reviewed.ref, now: r.now)
+        let (reviewed, _) = try await Self.staffFailure {
+            try await actions.review(id, approve: approve, reason: reason, by: r.user, now: r.now)
+        }
         try await env.audit(approve ? .approve : .reject, r, target: Self.target(reviewed), detail: reason ?? "")
         return reviewed
     }
 
     /// Sets a staff flag; staff whose scope covers the person, or an admin.
     func flag(_ id: String, kind: StaffFlagKind, _ r: StaffRequest) async throws -> PersonRecord {
-        guard r.user.role == .admin || r.user.role == .staff else { throw StaffFailure.forbidden }
-        let (person, _) = try await env.personInScope(id, r)
-        try await env.services.health.addFlag(person.ref, kind: kind, by: r.user.id, now: r.now)
-        try await env.codes.refresh(person.ref, now: r.now)
+        let (person, _) = try await Self.staffFailure { try await actions.flag(id, kind: kind, by: r.user, now: r.now) }
         try await env.audit(.flag, r, target: Self.target(person), detail: kind.rawValue)
         return person
     }
