@@ -149,10 +149,9 @@ struct StaffEnvironment: Sendable {
 
     /// The person with that id, if the user's scope covers their place.
     func personInScope(_ id: String, _ r: StaffRequest) async throws -> (PersonRecord, PlacePath) {
-        guard let person = try await services.people.person(id: id), let place = try await services.places.place(id: person.placeID) else {
+        guard let person = try await services.people.person(id: id), let path = try await services.places.path(placeID: person.placeID) else {
             throw StaffFailure.notFound
         }
-        let path = try await services.places.path(of: place)
         guard Access.covers(r.user, path) else { throw StaffFailure.forbidden }
         return (person, path)
     }
