@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "GridPassStore", dependencies: [
             "GridPassCore", "GridPassCrypto",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], swiftSettings: swiftSettings),
         .target(name: "GridPassServer", dependencies: [
             "GridPassCore", "GridPassStore", "QRImaging", "GridPassResources", "GridPassCrypto",

@@ -10,6 +10,10 @@
 /// A MAC context keyed for HMAC-SHA256. The EVP_MAC is fetched once by the caller and reused.
 static inline EVP_MAC *COpenSSL_fetch_hmac(void) { return EVP_MAC_fetch(NULL, "HMAC", NULL); }
 
+/// SHA-256, fetched once by the caller: EVP_sha256() would make EVP_Digest fetch it again on
+/// every call.
+static inline EVP_MD *COpenSSL_fetch_sha256(void) { return EVP_MD_fetch(NULL, "SHA256", NULL); }
+
 static inline int COpenSSL_hmac_init(EVP_MAC_CTX *ctx, const unsigned char *key, size_t keylen) {
     OSSL_PARAM params[2];
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);

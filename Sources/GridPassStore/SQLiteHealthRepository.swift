@@ -6,16 +6,13 @@ import GridPassCore
 public struct SQLiteHealthRepository: HealthRepository {
     let db: DatabasePool
     let writer: GroupCommit
-    /// A read-only connection used only synchronously, for the scan hot path (see `standingNow`).
-    let hotReader: DatabaseQueue
+    /// Read-only connections used only synchronously, for the scan hot path (see `standingNow`).
+    let hotReaders: HotReaders
 
     init(_ db: DatabasePool, writer: GroupCommit) throws {
         self.db = db
         self.writer = writer
-        var config = Configuration()
-        config.readonly = true
-        config.label = "hot-reader"
-        self.hotReader = try DatabaseQueue(path: db.path, configuration: config)
+        self.hotReaders = try HotReaders(path: db.path, count: 4)
     }
 
     public func healthRecord(_ ref: PersonRef) async throws -> HealthRecord? {
@@ -115,17 +112,14 @@ public struct SQLiteHealthRepository: HealthRepository {
         try standingNow(ref)
     }
 
-    /// The hot path of every scan: one primary-key read, done on the calling thread on a
-    /// connection of its own that is never used asynchronously (so it cannot wait on the pool),
-    /// because hopping to a reader queue and back costs far more than the read itself. Each
-    /// read sees everything committed before it, by this process or another.
+    /// The hot path of every scan: one primary-key read, done on the calling thread on a free
+    /// hot-reader connection (see `HotReaders`), because hopping to a reader queue and back
+    /// costs far more than the read itself. Each read sees everything committed before it, by
+    /// this process or another.
     func standingNow(_ ref: PersonRef) throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)? {
-        // One statement in autocommit mode: its own consistent snapshot, without BEGIN/COMMIT.
-        try hotReader.inDatabase { db in
-            let statement = try db.cachedStatement(sql: "SELECT kind, status, status_version, place_id, name FROM person WHERE ref = ?")
-            guard let row = try Row.fetchOne(statement, arguments: [Data(ref.bytes)]) else { return nil }
-            return (PersonKind(rawValue: row["kind"]) ?? .resident, PersonRecord.Status(rawValue: row["status"]) ?? .pending,
-                    UInt32(row["status_version"] as Int64), row["place_id"], row["name"])
+        try hotReaders.row("SELECT kind, status, status_version, place_id, name FROM person WHERE ref = ?", blob: ref.bytes) { row in
+            (PersonKind(rawValue: row.text(0)) ?? .resident, PersonRecord.Status(rawValue: row.text(1)) ?? .pending,
+             UInt32(truncatingIfNeeded: row.int64(2)), row.int64(3), row.text(4))
         }
     }
 
@@ -133,18 +127,45 @@ public struct SQLiteHealthRepository: HealthRepository {
         try await logScans([scan])
     }
 
+    /// Appends scans in order, many rows a statement (one statement per scan cost more than the
+    /// row itself).
     public func logScans(_ scans: [ScanRecord]) async throws {
+        guard !scans.isEmpty else { return }
         try await db.write { db in
-            let statement = try db.cachedStatement(sql: "INSERT INTO scan (checkpoint_id, person_ref, result, reason, at) VALUES (?, ?, ?, ?, ?)")
-            for scan in scans {
-                try statement.execute(arguments: [scan.checkpointID, scan.person.map { Data($0.bytes) }, scan.result, scan.reason, scan.at])
+            var start = 0
+            while start < scans.count {
+                let chunk = scans[start..<min(start + Self.scanRowsPerInsert, scans.count)]
+                let statement = try db.cachedStatement(sql: Self.scanInsert(rows: chunk.count))
+                var values: [(any DatabaseValueConvertible)?] = []
+                values.reserveCapacity(chunk.count * 5)
+                for scan in chunk {
+                    values.append(scan.checkpointID)
+                    values.append(scan.person.map { Data($0.bytes) })
+                    values.append(scan.result)
+                    values.append(scan.reason)
+                    values.append(scan.at)
+                }
+                try statement.execute(arguments: StatementArguments(values))
+                start += chunk.count
             }
         }
     }
 
+    static let scanRowsPerInsert = 100
+
+    static func scanInsert(rows: Int) -> String {
+        "INSERT INTO scan (checkpoint_id, person_ref, result, reason, at) VALUES "
+            + repeatElement("(?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
     public func purge(before: Int64) async throws -> Int {
         try await db.write { db in
-            try db.execute(sql: "DELETE FROM scan WHERE at < ?", arguments: [before])
+            // Scans are appended in time order (ids grow with `at`), so the old ones are the ids
+            // below the first recent one: found by walking from the oldest, without an index.
+            try db.execute(sql: """
+                DELETE FROM scan WHERE id < coalesce((SELECT id FROM scan WHERE at >= ? ORDER BY id LIMIT 1),
+                                                     (SELECT max(id) + 1 FROM scan), 0)
+                """, arguments: [before])
             var count = db.changesCount
             try db.execute(sql: "DELETE FROM declaration WHERE source = 'report' AND at < ?", arguments: [before])
             count += db.changesCount

@@ -43,8 +43,7 @@ struct Verify: AsyncParsableCommand {
             place = found
         }
         let outcome = try await verifier.verify(payload, at: place)
-        let json = try JSONSerialization.data(withJSONObject: outcome.json, options: [.sortedKeys, .withoutEscapingSlashes])
-        print(String(decoding: json, as: UTF8.self))
+        print(String(decoding: outcome.jsonBytes, as: UTF8.self))
         if outcome.verdict.result != .pass { throw ExitCode(outcome.verdict.result == .stop ? 2 : 3) }
     }
 }

@@ -29,7 +29,12 @@ public enum APIToken {
     public static let prefix = "gpt_"
 
     public static func isWellFormed(_ token: String) -> Bool {
-        token.hasPrefix(prefix) && token.utf8.count == prefix.utf8.count + 32
-            && Base32.decode(token.dropFirst(prefix.count)) != nil
+        isWellFormed(Array(token.utf8))
+    }
+
+    /// The same check on the token's UTF-8 bytes.
+    public static func isWellFormed(_ token: [UInt8]) -> Bool {
+        guard token.count == prefix.utf8.count + 32, token.starts(with: prefix.utf8) else { return false }
+        return token.withUnsafeBufferPointer { Base32.decode(utf8: UnsafeBufferPointer(rebasing: $0.dropFirst(prefix.utf8.count))) != nil }
     }
 }

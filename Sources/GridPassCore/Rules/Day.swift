@@ -92,3 +92,28 @@ public struct Day: Strideable, Hashable, Sendable, CustomStringConvertible {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
+
+/// Instants as the API writes them: `2026-11-27T09:30:00Z` (UTC, whole seconds).
+public enum UTCTimestamp {
+    public static func iso(_ unixSeconds: Int64) -> String {
+        let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
+        let second = Int(unixSeconds - days * 86_400)
+        let (y, m, d) = Day.civil(fromDays: Int(days))
+        var out = [UInt8](repeating: UInt8(ascii: "0"), count: 20)
+        func put(_ value: Int, at end: Int, width: Int) {
+            var v = value
+            for i in stride(from: end, to: end - width, by: -1) {
+                out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+        }
+        put(y, at: 3, width: 4)
+        out[4] = UInt8(ascii: "-"); put(m, at: 6, width: 2)
+        out[7] = UInt8(ascii: "-"); put(d, at: 9, width: 2)
+        out[10] = UInt8(ascii: "T"); put(second / 3600, at: 12, width: 2)
+        out[13] = UInt8(ascii: ":"); put(second / 60 % 60, at: 15, width: 2)
+        out[16] = UInt8(ascii: ":"); put(second % 60, at: 18, width: 2)
+        out[19] = UInt8(ascii: "Z")
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -12,12 +12,20 @@ struct BearerAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let bearer = request.headers.bearer?.token, APIToken.isWellFormed(bearer) {
+        if let bearer = Self.token(request.headers), APIToken.isWellFormed(bearer) {
             // Look-up by hash: the stored value is never compared with the secret itself.
-            let hash = try SHA256Digest.hash(Array(bearer.utf8))
+            let hash = try SHA256Digest.hash(bearer)
             context.identity = try await known.value(for: hash) { try await users.user(tokenHash: hash) }
         }
         return try await next(request, context)
+    }
+
+    /// The token of `Authorization: Bearer TOKEN`, as bytes.
+    static func token(_ headers: HTTPFields) -> [UInt8]? {
+        guard let value = headers[.authorization] else { return nil }
+        let scheme = "Bearer ".utf8
+        guard value.utf8.starts(with: scheme) else { return nil }
+        return Array(value.utf8.dropFirst(scheme.count))
     }
 }
 

@@ -37,7 +37,14 @@ struct APIError: HTTPResponseError {
 extension Response {
     /// A JSON response from plain values (dictionaries, arrays, strings, numbers, booleans, NSNull).
     static func json(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.data(value))))
+        json(bytes: JSONWriter.data(value), status: status)
     }
+
+    /// A JSON response from bytes already written.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: jsonHeaders, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Made once: every JSON answer carries the same two headers.
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
 }

@@ -1,4 +1,5 @@
 import GridPassCore
+import NIOCore
 import Hummingbird
 import HummingbirdAuth
 
@@ -6,11 +7,15 @@ import HummingbirdAuth
 public struct AppRequestContext: AuthRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: UserRecord?
+    /// The connection (nil in router tests), for `clientAddress`.
+    private let channel: (any Channel)?
+
     /// The client's IP address (nil in router tests); the staff sign-in throttle counts by it.
-    public var clientAddress: String?
+    /// Computed when asked: most requests never need it.
+    public var clientAddress: String? { channel?.remoteAddress?.ipAddress }
 
     public init(source: Source) {
         coreContext = .init(source: source)
-        clientAddress = source.channel.remoteAddress?.ipAddress
+        channel = source.channel
     }
 }

@@ -30,7 +30,7 @@ struct VerifyController: Sendable {
         guard mayScan(user, at: checkpoint) else {
             throw APIError(.forbidden, code: "forbidden", message: "this token may not scan at \(checkpointCode)")
         }
-        return Response.json(try await verifier.verify(String(payload.prefix(200)), at: checkpoint).json)
+        return Response.json(bytes: try await verifier.verify(String(payload.prefix(200)), at: checkpoint).jsonBytes)
     }
 
     func checkpointError(_ fields: [String: FieldValue]) -> [FieldError] {

@@ -7,7 +7,7 @@ public struct VerifyService: Sendable {
     /// Where scans go: batched by the server (`ScanLogWriter`), written at once by the CLI.
     let log: @Sendable (ScanRecord) async throws -> Void
     /// Place paths change only by imports; a few seconds late is fine for a gate.
-    let paths = TTLCache<Int64, PlacePath>(ttl: .seconds(5))
+    let places = TTLCache<Int64, KnownPlace>(ttl: .seconds(5))
     let checkpoints = TTLCache<String, PlacePath>(ttl: .seconds(5))
 
     public init(services: AppServices) {
@@ -26,12 +26,32 @@ public struct VerifyService: Sendable {
         public let place: String?
         public let checkedAt: Int64
 
-        public var json: [String: Any] {
-            ["result": verdict.result.rawValue, "reason": verdict.reason,
-             "color": (verdict.color?.rawValue).map { $0 as Any } ?? NSNull(),
-             "name": maskedName.map { $0 as Any } ?? NSNull(), "place": place.map { $0 as Any } ?? NSNull(),
-             "checked_at": isoTime(checkedAt)]
+        /// The answer of CONTRACT §6 as JSON (keys sorted), written straight into bytes: this is
+        /// every scan's answer, and a dictionary of `Any` cost more than the signature check.
+        public var jsonBytes: [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(192)
+            func field(_ key: StaticString, _ value: String?, first: Bool = false) {
+                if !first { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+                if let value { JSONWriter.writeString(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
+            }
+            out.append(UInt8(ascii: "{"))
+            field(#""checked_at":"#, isoTime(checkedAt), first: true)
+            field(#""color":"#, verdict.color?.rawValue)
+            field(#""name":"#, maskedName)
+            field(#""place":"#, place)
+            field(#""reason":"#, verdict.reason)
+            field(#""result":"#, verdict.result.rawValue)
+            out.append(UInt8(ascii: "}"))
+            return out
         }
+    }
+
+    /// A person's place as scans need it: the path (for the scan-to-work rules) and its full name.
+    struct KnownPlace: Sendable {
+        let path: PlacePath
+        let fullName: String
     }
 
     public enum Failure: Error, Equatable {
@@ -46,8 +66,10 @@ public struct VerifyService: Sendable {
         }
     }
 
-    func path(placeID: Int64) async throws -> PlacePath? {
-        try await paths.value(for: placeID) { try await services.places.path(placeID: placeID) }
+    func place(id: Int64) async throws -> KnownPlace? {
+        try await places.value(for: id) {
+            try await services.places.path(placeID: id).map { KnownPlace(path: $0, fullName: $0.fullName) }
+        }
     }
 
     /// Verifies `payload` at `checkpoint` (nil: signature and status only) and logs the scan.
@@ -59,15 +81,17 @@ public struct VerifyService: Sendable {
         }
         var standing: PersonStanding?
         var name: String?
+        var placeName: String?
         let ref = try? code.get().person
-        if let ref, let stored = try await services.health.standing(ref), let place = try await path(placeID: stored.placeID) {
-            standing = PersonStanding(kind: stored.kind, status: stored.status, statusVersion: stored.statusVersion, place: place)
+        if let ref, let stored = try await services.health.standing(ref), let place = try await place(id: stored.placeID) {
+            standing = PersonStanding(kind: stored.kind, status: stored.status, statusVersion: stored.statusVersion, place: place.path)
             name = NameMask.mask(stored.name)
+            placeName = place.fullName
         }
         let verdict = CheckpointDecision.decide(code, person: standing, checkpoint: checkpoint)
         services.metrics.verified(verdict)
         try await log(ScanRecord(checkpointID: checkpoint?.place.id, person: standing == nil ? nil : ref,
                                                      result: verdict.result.rawValue, reason: verdict.reason, at: now))
-        return Outcome(verdict: verdict, maskedName: name, place: standing?.place.fullName, checkedAt: now)
+        return Outcome(verdict: verdict, maskedName: name, place: placeName, checkedAt: now)
     }
 }

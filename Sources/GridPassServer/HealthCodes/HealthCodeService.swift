@@ -71,5 +71,5 @@ struct HealthCodeError: Error, CustomStringConvertible {
 
 /// `2026-11-27T09:30:00Z`.
 func isoTime(_ unix: Int64) -> String {
-    Date(timeIntervalSince1970: TimeInterval(unix)).formatted(.iso8601)
+    UTCTimestamp.iso(unix)
 }

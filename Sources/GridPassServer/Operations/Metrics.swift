@@ -10,6 +10,21 @@ final class Metrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     /// The label values of every people gauge set so far, to zero the ones that emptied.
     private let peopleSeen = Mutex<Set<[String]>>([])
+    /// The registry's handles by label values, found once: the registry validates the name and
+    /// help text and builds the label key at every look-up, which cost more than the
+    /// increment itself on every request.
+    private let requestHandles = Mutex<[RequestLabels: RequestHandles]>([:])
+    private let verificationHandles = Mutex<[VerificationLabels: Counter]>([:])
+
+    private struct RequestLabels: Hashable {
+        let method: String, route: String, status: Int
+    }
+    private struct RequestHandles {
+        let count: Counter, latency: DurationHistogram
+    }
+    private struct VerificationLabels: Hashable {
+        let result: Verdict.Result, reason: String
+    }
 
     // Descriptors are not Sendable, so they are made when used (a registry call takes a lock anyway).
     static var requests: MetricNameDescriptor { descriptor("gridpass_http_requests_total", "HTTP requests by method, route pattern and status.") }
@@ -34,10 +49,18 @@ final class Metrics: Sendable {
 
     /// One answered request; `route` is the route pattern, never the path (tokens are secrets).
     func request(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))])
-            .increment()
-        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)],
-                                       buckets: Self.latencyBuckets).record(duration)
+        let labels = RequestLabels(method: method, route: route, status: status)
+        let handles = requestHandles.withLock { handles in
+            if let known = handles[labels] { return known }
+            let made = RequestHandles(
+                count: registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]),
+                latency: registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)],
+                                                        buckets: Self.latencyBuckets))
+            handles[labels] = made
+            return made
+        }
+        handles.count.increment()
+        handles.latency.record(duration)
     }
 
     /// A registration stored: a new person, or the same identity number again at that place.
@@ -48,8 +71,14 @@ final class Metrics: Sendable {
 
     /// A verdict given at a checkpoint (or by the verify command).
     func verified(_ verdict: Verdict) {
-        registry.makeCounter(descriptor: Self.verifications, labels: [("result", verdict.result.rawValue), ("reason", verdict.reason)])
-            .increment()
+        let labels = VerificationLabels(result: verdict.result, reason: verdict.reason)
+        verificationHandles.withLock { handles in
+            if let known = handles[labels] { return known }
+            let made = registry.makeCounter(descriptor: Self.verifications,
+                                            labels: [("result", verdict.result.rawValue), ("reason", verdict.reason)])
+            handles[labels] = made
+            return made
+        }.increment()
     }
 
     /// Sets the people gauges to `counts`; combinations seen before and absent now read 0.
