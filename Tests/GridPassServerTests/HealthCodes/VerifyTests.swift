@@ -70,6 +70,60 @@ struct VerifyTests {
         }
     }
 
+    @Test("the answer's bytes: exactly checked_at, color, name, place, reason, result in that order, null where absent, UTF-8 unescaped")
+    func answerBytes() async throws {
+        try await TestApp().test { client, services in
+            let scene = try await Scene.make(client, services)
+            /// Status, content type and body text of POST /api/v1/verify (by default at the community gate).
+            func raw(_ code: String, at checkpoint: String = "CP-DJ-E", token: String? = nil) async throws -> (HTTPResponse.Status, String?, String) {
+                let body = try JSONSerialization.data(withJSONObject: ["code": code, "checkpoint": checkpoint])
+                return try await client.execute(uri: "/api/v1/verify", method: .post,
+                                                headers: [.contentType: "application/json", .authorization: "Bearer \(token ?? scene.guardGate)"],
+                                                body: ByteBuffer(bytes: body)) { response in
+                    (response.status, response.headers[.contentType], String(buffer: response.body))
+                }
+            }
+            /// The answer's checked_at, after checking its form and that it is between `from` and now.
+            func checkedAt(_ text: String, from: Int64) throws -> String {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+                #expect(Set(object.keys) == ["checked_at", "color", "name", "place", "reason", "result"])
+                let checked = try #require(object["checked_at"] as? String)
+                #expect(checked.wholeMatch(of: try Regex(#"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"#)) != nil, "\(checked)")
+                let at = Int64(try Date(checked, strategy: .iso8601).timeIntervalSince1970)
+                #expect(at >= from && at <= Int64(Date().timeIntervalSince1970) + 1, "\(checked)")
+                return checked
+            }
+
+            var from = Int64(Date().timeIntervalSince1970)
+            let (status, type, pass) = try await raw(scene.payload)
+            #expect(status == .ok && type == "application/json; charset=utf-8")
+            var checked = try checkedAt(pass, from: from)
+            #expect(pass == #"{"checked_at":"\#(checked)","color":"green","name":"张*华","place":"平山区东明街道东进社区 3号楼 2单元","reason":"ok","result":"pass"}"#)
+
+            // A malformed code: no colour, name or place.
+            from = Int64(Date().timeIntervalSince1970)
+            let (malformedStatus, _, malformed) = try await raw("GP1:HELLO")
+            #expect(malformedStatus == .ok)
+            checked = try checkedAt(malformed, from: from)
+            #expect(malformed == #"{"checked_at":"\#(checked)","color":null,"name":null,"place":null,"reason":"malformed","result":"invalid"}"#)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(malformed.utf8)) as? [String: Any])
+            #expect(object["color"] is NSNull && object["name"] is NSNull && object["place"] is NSNull)
+
+            // A well-signed code of nobody: no colour, name or place either.
+            let now = Int64(Date().timeIntervalSince1970)
+            let nobody = try HealthCode.sign(person: try PersonRef.random(), color: .green, statusVersion: 1, issuedAt: now, expiresAt: now + 60,
+                                             with: try #require(services.keyRing.keys().current(.healthCodes)))
+            let (_, _, notFound) = try await raw(nobody)
+            checked = try checkedAt(notFound, from: now)
+            #expect(notFound == #"{"checked_at":"\#(checked)","color":null,"name":null,"place":null,"reason":"not_found","result":"invalid"}"#)
+
+            // A stop keeps the person's name and place (read from the place cache on a second scan).
+            let (_, _, stop) = try await raw(scene.payload, at: "CP-HF-M", token: scene.guardHF)
+            checked = try checkedAt(stop, from: now)
+            #expect(stop == #"{"checked_at":"\#(checked)","color":"green","name":"张*华","place":"平山区东明街道东进社区 3号楼 2单元","reason":"not_resident","result":"stop"}"#)
+        }
+    }
+
     @Test("with --code-ttl 2 a code is expired three seconds later")
     func expired() async throws {
         try await TestApp(codeTTL: 2).test { client, services in
