@@ -14,6 +14,9 @@ static inline EVP_MAC *COpenSSL_fetch_hmac(void) { return EVP_MAC_fetch(NULL, "H
 /// every call.
 static inline EVP_MD *COpenSSL_fetch_sha256(void) { return EVP_MD_fetch(NULL, "SHA256", NULL); }
 
+/// AES-256-GCM, fetched once by the caller (EVP_aes_256_gcm() is fetched again at every init).
+static inline EVP_CIPHER *COpenSSL_fetch_aes256gcm(void) { return EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL); }
+
 static inline int COpenSSL_hmac_init(EVP_MAC_CTX *ctx, const unsigned char *key, size_t keylen) {
     OSSL_PARAM params[2];
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);

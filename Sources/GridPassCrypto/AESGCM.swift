@@ -7,6 +7,8 @@ public struct AES256GCM: Sendable {
     public static let tagSize = 16
 
     private let key: [UInt8]
+    /// The implementation, fetched once and kept for the life of the process.
+    private nonisolated(unsafe) static let cipher: OpaquePointer? = COpenSSL_fetch_aes256gcm()
 
     public init(key: [UInt8]) throws {
         guard key.count == Self.keySize else { throw CryptoError.invalidKeySize }
@@ -18,7 +20,7 @@ public struct AES256GCM: Sendable {
         let nonce = try SecureRandom.bytes(Self.nonceSize)
         let cipher = try CipherContext()
         let ctx = cipher.ctx
-        guard EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nil, nil, nil) == 1 else { throw CryptoError("EVP_EncryptInit_ex") }
+        guard EVP_EncryptInit_ex(ctx, Self.cipher, nil, nil, nil) == 1 else { throw CryptoError("EVP_EncryptInit_ex") }
         guard COpenSSL_gcm_set_ivlen(ctx, Int32(Self.nonceSize)) == 1 else { throw CryptoError("GCM set IV length") }
         guard EVP_EncryptInit_ex(ctx, nil, nil, key, nonce) == 1 else { throw CryptoError("EVP_EncryptInit_ex(key)") }
         var len: Int32 = 0
@@ -53,7 +55,7 @@ public struct AES256GCM: Sendable {
         var tag = Array(box[(box.count - Self.tagSize)...])
         let cipher = try CipherContext()
         let ctx = cipher.ctx
-        guard EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nil, nil, nil) == 1 else { throw CryptoError("EVP_DecryptInit_ex") }
+        guard EVP_DecryptInit_ex(ctx, Self.cipher, nil, nil, nil) == 1 else { throw CryptoError("EVP_DecryptInit_ex") }
         guard COpenSSL_gcm_set_ivlen(ctx, Int32(Self.nonceSize)) == 1 else { throw CryptoError("GCM set IV length") }
         guard EVP_DecryptInit_ex(ctx, nil, nil, key, nonce) == 1 else { throw CryptoError("EVP_DecryptInit_ex(key)") }
         var len: Int32 = 0

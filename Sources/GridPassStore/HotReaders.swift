@@ -2,60 +2,104 @@ import GRDB
 import GRDBSQLite
 import Synchronization
 
-/// A few read-only connections for the synchronous hot path of checkpoint scans.
+/// A few read-only SQLite connections for the synchronous hot path of checkpoint and poster
+/// scans: one statement each, on the caller's thread.
 ///
-/// A scan reads one row. Going through the pool's asynchronous `read` (a hop to a reader queue
-/// and back) or sharing one connection between threads (a `DispatchQueue.sync` that blocks and
-/// wakes threads whenever two scans meet) costs several times the read itself. Here a caller
-/// takes a connection nobody is using — a compare-and-swap on a bit mask, no waiting — and reads
-/// on its own thread; the queue's `sync` is then uncontended and runs in place. Only when every
-/// connection is busy does a caller wait for one (never for the writer: WAL readers do not block).
+/// A scan reads one row. Going through GRDB's pool (a hop to a reader queue and back), or a
+/// shared `DatabaseQueue` (a `DispatchQueue.sync` that blocks and wakes threads whenever two
+/// scans meet), or even GRDB's statements and rows, cost several times SQLite's own work. Here
+/// a caller takes a connection nobody is using — a compare-and-swap on a bit mask — and steps
+/// a prepared statement itself (`gridpass bench read`: 7.3 µs a read through a GRDB queue and
+/// `Row`, 5.2 µs through a queue stepped by hand, less without the queue). When every
+/// connection is busy, a caller opens one for its read. WAL readers never wait for the writer.
 ///
-/// `row(_:blob:_:)` steps GRDB's cached statement with SQLite's C API itself: GRDB's arguments
-/// and rows cost a scan more than SQLite's own work (`gridpass bench read`: 7.3 µs a read with
-/// `Row`, 5.2 µs like this). This file is the only place that calls SQLite directly.
-final class HotReaders: Sendable {
-    private let connections: [DatabaseQueue]
+/// This file is the only place that calls SQLite's C API; everything else goes through GRDB.
+final class HotReaders: @unchecked Sendable {
+    /// One connection and its prepared statements; used by one thread at a time (the claim).
+    private final class Connection {
+        let db: OpaquePointer
+        var statements: [String: OpaquePointer] = [:]
+
+        init(path: String) throws {
+            var handle: OpaquePointer?
+            let code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+            guard code == SQLITE_OK, let handle else {
+                let message = handle.map { String(cString: sqlite3_errmsg($0)) }
+                sqlite3_close_v2(handle)
+                throw DatabaseError(resultCode: .init(rawValue: code), message: message)
+            }
+            db = handle
+            sqlite3_busy_timeout(db, 5_000)  // only WAL recovery by another connection makes a reader wait
+        }
+
+        func statement(_ sql: String) throws -> OpaquePointer {
+            if let prepared = statements[sql] { return prepared }
+            var statement: OpaquePointer?
+            let code = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+            guard code == SQLITE_OK, let statement else { throw error(code, sql) }
+            statements[sql] = statement
+            return statement
+        }
+
+        func error(_ code: Int32, _ sql: String) -> DatabaseError {
+            DatabaseError(resultCode: .init(rawValue: code), message: String(cString: sqlite3_errmsg(db)), sql: sql)
+        }
+
+        deinit {
+            for statement in statements.values { sqlite3_finalize(statement) }
+            sqlite3_close_v2(db)
+        }
+    }
+
+    private let path: String
+    private let connections: [Connection]
     /// Bit i set: connection i is in use.
     private let busy = Atomic<UInt64>(0)
 
+    /// `count` connections: more than the threads that read at once (Swift's cooperative pool
+    /// has one a core), so that a caller practically always finds one free.
     init(path: String, count: Int) throws {
         precondition(count >= 1 && count <= 64)
-        var config = Configuration()
-        config.readonly = true
-        config.label = "hot-reader"
-        connections = try (0..<count).map { _ in try DatabaseQueue(path: path, configuration: config) }
+        self.path = path
+        connections = try (0..<count).map { _ in try Connection(path: path) }
     }
 
     /// The first row of `sql`, whose one parameter is the blob `key`, as `read` makes it; nil when
     /// there is none. The statement runs in autocommit mode: it sees everything committed
     /// before it, by this process or another.
     func row<T>(_ sql: String, blob key: [UInt8], _ read: (HotRow) -> T) throws -> T? {
-        try withConnection { db in
-            let statement = try db.cachedStatement(sql: sql)
-            let s = statement.sqliteStatement
-            return try key.withUnsafeBytes { key -> T? in
-                // SQLITE_STATIC (nil): the key outlives the step; it is unbound by the reset below.
-                defer { sqlite3_reset(s); sqlite3_clear_bindings(s) }
-                sqlite3_reset(s)
-                var code = sqlite3_bind_blob(s, 1, key.baseAddress, Int32(key.count), nil)
-                guard code == SQLITE_OK else { throw DatabaseError(resultCode: .init(rawValue: code), sql: sql) }
-                code = sqlite3_step(s)
-                switch code {
-                case SQLITE_ROW: return read(HotRow(statement: s))
-                case SQLITE_DONE: return nil
-                default: throw DatabaseError(resultCode: .init(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-                }
+        try key.withUnsafeBytes { key in
+            // SQLITE_STATIC (nil): the key outlives the step; the binding is cleared after it.
+            try row(sql, bind: { sqlite3_bind_blob($0, 1, key.baseAddress, Int32(key.count), nil) }, read)
+        }
+    }
+
+    /// The same with an integer parameter.
+    func row<T>(_ sql: String, int64 key: Int64, _ read: (HotRow) -> T) throws -> T? {
+        try row(sql, bind: { sqlite3_bind_int64($0, 1, key) }, read)
+    }
+
+    private func row<T>(_ sql: String, bind: (OpaquePointer) -> Int32, _ read: (HotRow) -> T) throws -> T? {
+        try withConnection { connection in
+            let s = try connection.statement(sql)
+            defer { sqlite3_reset(s); sqlite3_clear_bindings(s) }
+            var code = bind(s)
+            guard code == SQLITE_OK else { throw connection.error(code, sql) }
+            code = sqlite3_step(s)
+            switch code {
+            case SQLITE_ROW: return read(HotRow(statement: s))
+            case SQLITE_DONE: return nil
+            default: throw connection.error(code, sql)
             }
         }
     }
 
-    private func withConnection<T>(_ body: (Database) throws -> T) throws -> T {
+    private func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
         guard let slot = claim() else {
-            return try connections[0].inDatabase(body)  // all busy: wait for the first one
+            return try body(try Connection(path: path))  // all busy (rare): a connection for this read only
         }
         defer { release(slot) }
-        return try connections[slot].inDatabase(body)
+        return try body(connections[slot])
     }
 
     private func claim() -> Int? {

@@ -46,6 +46,33 @@ enum Migrations {
                 ALTER TABLE scan_new RENAME TO scan;
                 """)
         }
+        // Every registration and report writes these tables, and each index keyed by a random
+        // value costs a page in the write-ahead log per row: indexes that nothing reads are
+        // dropped (person_id_index: look-ups go through UNIQUE (place_id, id_index);
+        // declaration_day: person look-ups use declaration_person_day), retention finds old
+        // reports through a partial index that only reports enter, in time order, and a
+        // declaration's regions are keyed by the declaration, which is also what deleting a
+        // declaration (ON DELETE CASCADE) needs.
+        m.registerMigration("6-registration-indexes") { db in
+            try db.execute(sql: """
+                DROP INDEX person_id_index;
+                DROP INDEX declaration_at;
+                DROP INDEX declaration_day;
+                CREATE INDEX declaration_report_at ON declaration(at) WHERE source = 'report';
+                CREATE TABLE declaration_region_new (
+                    declaration_id INTEGER NOT NULL REFERENCES declaration(id) ON DELETE CASCADE,
+                    person_ref BLOB NOT NULL,
+                    region TEXT NOT NULL,
+                    day INTEGER NOT NULL,
+                    PRIMARY KEY (declaration_id, region)
+                ) WITHOUT ROWID;
+                INSERT OR IGNORE INTO declaration_region_new (declaration_id, person_ref, region, day)
+                    SELECT declaration_id, person_ref, region, day FROM declaration_region;
+                DROP TABLE declaration_region;
+                ALTER TABLE declaration_region_new RENAME TO declaration_region;
+                CREATE INDEX declaration_region_region_day ON declaration_region(region, day);
+                """)
+        }
         return m
     }
 }

@@ -9,10 +9,10 @@ public struct SQLiteHealthRepository: HealthRepository {
     /// Read-only connections used only synchronously, for the scan hot path (see `standingNow`).
     let hotReaders: HotReaders
 
-    init(_ db: DatabasePool, writer: GroupCommit) throws {
+    init(_ db: DatabasePool, writer: GroupCommit, hot: HotReaders) {
         self.db = db
         self.writer = writer
-        self.hotReaders = try HotReaders(path: db.path, count: 4)
+        self.hotReaders = hot
     }
 
     public func healthRecord(_ ref: PersonRef) async throws -> HealthRecord? {
@@ -51,15 +51,31 @@ public struct SQLiteHealthRepository: HealthRepository {
     /// Reads the record and the risk list, asks `decide`, and stores its update — on `db`,
     /// inside the caller's write transaction.
     static func apply(_ ref: PersonRef, _ db: Database, decide: HealthDecision) throws -> HealthRecord? {
-        guard var record = try record(ref, db) else { return nil }
+        guard let record = try record(ref, db) else { return nil }
+        return try apply(to: record, db, decide: decide)
+    }
+
+    /// The same for a record already in hand.
+    static func apply(to record: HealthRecord, _ db: Database, decide: HealthDecision) throws -> HealthRecord {
         guard let update = try decide(record, try riskList(db)) else { return record }
         try db.cachedStatement(sql: """
             UPDATE person SET status_version = ?, color = ?, reasons = ?, code_payload = ?, code_color = ?, code_version = ?,
                               code_issued_at = ?, code_expires_at = ?
             WHERE ref = ?
-            """).execute(arguments: [Int64(update.statusVersion), update.color.rawValue, ReasonCoding.encode(update.reasons),
-                             update.code?.payload, update.code?.color.rawValue, update.code.map { Int64($0.statusVersion) },
-                             update.code?.issuedAt, update.code?.expiresAt, Data(ref.bytes)])
+            """).execute(arguments: StatementArguments(columns(of: update)) + [Data(record.person.ref.bytes)])
+        return updated(record, with: update)
+    }
+
+    /// The values of `update` for the columns status_version, color, reasons, code_payload,
+    /// code_color, code_version, code_issued_at, code_expires_at, in that order.
+    static func columns(of update: HealthUpdate) -> [(any DatabaseValueConvertible)?] {
+        [Int64(update.statusVersion), update.color.rawValue, ReasonCoding.encode(update.reasons),
+         update.code?.payload, update.code?.color.rawValue, update.code.map { Int64($0.statusVersion) },
+         update.code?.issuedAt, update.code?.expiresAt]
+    }
+
+    static func updated(_ record: HealthRecord, with update: HealthUpdate) -> HealthRecord {
+        var record = record
         record.statusVersion = update.statusVersion
         record.color = update.color
         record.reasons = update.reasons
@@ -167,6 +183,7 @@ public struct SQLiteHealthRepository: HealthRepository {
                                                      (SELECT max(id) + 1 FROM scan), 0)
                 """, arguments: [before])
             var count = db.changesCount
+            // Through the partial index declaration_report_at.
             try db.execute(sql: "DELETE FROM declaration WHERE source = 'report' AND at < ?", arguments: [before])
             count += db.changesCount
             return count
@@ -187,17 +204,26 @@ enum ReasonCoding {
             if let detail = r.detail { o["detail"] = detail }
             return o
         }
-        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: JSONWriter.data(objects), as: UTF8.self)
     }
 
     static func decode(_ text: String) -> [Reason] {
-        guard let objects = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] else { return [] }
-        return objects.compactMap { o in
-            guard let code = o["code"] as? String, let color = (o["color"] as? String).flatMap(HealthColor.init(rawValue:)),
-                  let day = o["day"] as? Int, let zh = o["zh"] as? String, let en = o["en"] as? String else { return nil }
-            return Reason(code: code, color: color, day: Day(number: day), region: o["region"] as? String,
-                          detail: o["detail"] as? String, zh: zh, en: en)
+        guard case .array(let items)? = try? JSONParser.parse(text) else { return [] }
+        return items.compactMap { item in
+            guard case .object(let pairs) = item else { return nil }
+            var strings: [String: String] = [:]
+            var day: Int?
+            for (key, value) in pairs {
+                switch value {
+                case .string(let s): strings[key] = s
+                case .number(let n, isInteger: true) where key == "day": day = Int(exactly: n)
+                default: break
+                }
+            }
+            guard let code = strings["code"], let color = strings["color"].flatMap(HealthColor.init(rawValue:)),
+                  let day, let zh = strings["zh"], let en = strings["en"] else { return nil }
+            return Reason(code: code, color: color, day: Day(number: day), region: strings["region"],
+                          detail: strings["detail"], zh: zh, en: en)
         }
     }
 }

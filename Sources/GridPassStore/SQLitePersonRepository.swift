@@ -19,39 +19,50 @@ public struct SQLitePersonRepository: PersonRepository {
         -> (person: PersonRecord, health: HealthRecord?, created: Bool) {
         let index = try cipher.index(idNumber: r.idNumber)
         let fresh = try PersonRef.random()
-        let meToken = Base32.encode(try SecureRandom.bytes(20))
+        let meToken = try Self.newMeToken(now: now)
         // Encrypt outside the write lock; the context binds each box to its field and index.
         let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
         let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
         return try await writer.write { db in
             let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE place_id = ? AND id_index = ?"),
                                             arguments: [r.placeID, Data(index)])
-            let ref: PersonRef
-            let created = existing == nil
-            if let existing {
-                // Only the holder of the registered phone may update it: knowing someone's
-                // identity number must not be enough to take over their record and page.
-                let stored = try cipher.open(Array(existing["phone_enc"] as Data), context: Array("phone".utf8) + index)
-                guard stored == r.phone else { throw RegistrationConflict.phoneMismatch }
-                ref = Self.person(existing).ref
-                try db.cachedStatement(sql: """
-                    UPDATE person SET name = ?, room = ?, department = ?, id_number_enc = ?, phone_enc = ?, updated_at = ?
-                    WHERE ref = ?
-                    """).execute(arguments: [r.name, r.room, r.department, Data(idBox), Data(phoneBox), now, Data(ref.bytes)])
-            } else {
-                ref = fresh
+            guard let existing else {
+                // A new person: coloured and signed before the insert, so that the row is
+                // written once, with its code, in the same transaction as the declaration.
+                let person = PersonRecord(ref: fresh, kind: r.kind, status: Self.initialStatus(r.kind), placeID: r.placeID,
+                                          name: r.name, room: r.room, department: r.department, meToken: meToken,
+                                          reviewReason: nil, createdAt: now, updatedAt: now)
+                var health = HealthRecord(person: person, statusVersion: 0, color: nil, reasons: [], code: nil,
+                                          declarations: [Self.declaration(r.declaration, now: now)], flags: [])
+                let update = try decide(health, try SQLiteHealthRepository.riskList(db))
                 try db.cachedStatement(sql: """
                     INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
-                                        me_token, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [Data(ref.bytes), r.kind.rawValue, r.kind == .resident ? "active" : "pending", r.placeID,
-                                     Data(index), Data(idBox), Data(phoneBox), r.name, r.room, r.department, meToken, now, now])
+                                        me_token, created_at, updated_at, status_version, color, reasons, code_payload,
+                                        code_color, code_version, code_issued_at, code_expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: StatementArguments([
+                        Data(fresh.bytes), r.kind.rawValue, person.status.rawValue, r.placeID, Data(index), Data(idBox),
+                        Data(phoneBox), r.name, r.room, r.department, meToken, now, now,
+                    ] + (update.map(SQLiteHealthRepository.columns(of:)) ?? [0, nil, "[]", nil, nil, nil, nil, nil])))
+                try Self.insertDeclaration(db, ref: fresh, r.declaration, source: "registration", now: now)
+                if let update { health = SQLiteHealthRepository.updated(health, with: update) }
+                return (person, health, true)
             }
+            // Only the holder of the registered phone may update it: knowing someone's
+            // identity number must not be enough to take over their record and page.
+            let stored = try cipher.open(Array(existing["phone_enc"] as Data), context: Array("phone".utf8) + index)
+            guard stored == r.phone else { throw RegistrationConflict.phoneMismatch }
+            let ref = Self.person(existing).ref
+            try db.cachedStatement(sql: """
+                UPDATE person SET name = ?, room = ?, department = ?, id_number_enc = ?, phone_enc = ?, updated_at = ?
+                WHERE ref = ?
+                """).execute(arguments: [r.name, r.room, r.department, Data(idBox), Data(phoneBox), now, Data(ref.bytes)])
             try Self.insertDeclaration(db, ref: ref, r.declaration, source: "registration", now: now)
             // Colour the person and sign their code in the same transaction: one commit.
-            let health = try SQLiteHealthRepository.apply(ref, db, decide: decide)
-            guard let person = health?.person else { throw DatabaseError(message: "registered person vanished") }
-            return (person, health, created)
+            guard let health = try SQLiteHealthRepository.apply(ref, db, decide: decide) else {
+                throw DatabaseError(message: "registered person vanished")
+            }
+            return (health.person, health, false)
         }
     }
 
@@ -118,6 +129,27 @@ public struct SQLitePersonRepository: PersonRepository {
             try db.cachedStatement(sql: "INSERT INTO declaration_region (declaration_id, person_ref, region, day) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [id, Data(ref.bytes), region, Day(unixSeconds: now).number])
         }
+    }
+
+    /// The secret of a personal page address: 4 bytes of the registration time (big-endian
+    /// seconds) and 16 random bytes (128 bits, the secret), in base32 (32 characters). The time
+    /// in front keeps the tokens of one period together in the me_token index, so that a burst
+    /// of registrations rewrites a few index pages instead of one random page each.
+    static func newMeToken(now: Int64) throws -> String {
+        let t = UInt32(truncatingIfNeeded: now)
+        return Base32.encode([UInt8(t >> 24), UInt8(t >> 16 & 0xFF), UInt8(t >> 8 & 0xFF), UInt8(t & 0xFF)]
+                             + (try SecureRandom.bytes(16)))
+    }
+
+    /// Residents are active at once; workers wait for their enterprise's review.
+    static func initialStatus(_ kind: PersonKind) -> PersonRecord.Status {
+        kind == .resident ? .active : .pending
+    }
+
+    /// A declaration as the rules read it back from its row (`insertDeclaration`).
+    static func declaration(_ d: HealthDeclaration, now: Int64) -> Declaration {
+        Declaration(day: Day(unixSeconds: now), temperature: d.temperature, symptoms: d.symptoms.map(\.rawValue),
+                    visited: d.visited, contact: d.contact.rawValue)
     }
 
     static func person(_ row: Row) -> PersonRecord {

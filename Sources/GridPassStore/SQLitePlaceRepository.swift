@@ -4,8 +4,18 @@ import GridPassCore
 /// Places and posters in SQLite.
 public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     let db: DatabasePool
+    /// For the poster serial, read on every scan of a poster (nil: read through the pool).
+    let hot: HotReaders?
 
-    public init(_ db: DatabasePool) { self.db = db }
+    public init(_ db: DatabasePool) {
+        self.db = db
+        self.hot = nil
+    }
+
+    init(_ db: DatabasePool, hot: HotReaders) {
+        self.db = db
+        self.hot = hot
+    }
 
     public func importPlaces(csv: String) async throws -> PlaceImportSummary {
         try await db.write { db in
@@ -52,6 +62,12 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
 
     public func path(of place: Place) async throws -> PlacePath {
         try await db.read { db in try Self.path(of: place, db) }
+    }
+
+    public func posterSerial(placeID: Int64) async throws -> Int? {
+        let sql = "SELECT poster_serial FROM place WHERE id = ?"
+        guard let hot else { return try await db.read { db in try Int.fetchOne(db, sql: sql, arguments: [placeID]) } }
+        return try hot.row(sql, int64: placeID) { Int($0.int64(0)) }
     }
 
     public func path(placeID: Int64) async throws -> PlacePath? {

@@ -2,7 +2,8 @@ import GRDB
 import GridPassCore
 
 /// The SQLite implementations of every repository on one database, sharing one group-commit
-/// writer so that concurrent writes of any kind are committed together.
+/// writer so that concurrent writes of any kind are committed together, and the hot-path
+/// read-only connections (`HotReaders`).
 public struct SQLiteStore: Sendable {
     public let places: SQLitePlaceRepository
     public let people: SQLitePersonRepository
@@ -11,9 +12,10 @@ public struct SQLiteStore: Sendable {
 
     public init(_ db: DatabasePool, keyRing: KeyRing) throws {
         let writer = GroupCommit(db)
-        places = SQLitePlaceRepository(db)
+        let hot = try HotReaders(path: db.path, count: 4)
+        places = SQLitePlaceRepository(db, hot: hot)
         people = SQLitePersonRepository(db, writer: writer, keyRing: keyRing)
         users = SQLiteUserRepository(db)
-        health = try SQLiteHealthRepository(db, writer: writer)
+        health = SQLiteHealthRepository(db, writer: writer, hot: hot)
     }
 }

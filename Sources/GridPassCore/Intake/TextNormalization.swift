@@ -3,6 +3,7 @@ enum TextNormalization {
     /// Full-width ASCII forms (U+FF01–U+FF5E, e.g. `０`–`９`, `Ｘ`, `＋`) become ASCII and the
     /// ideographic space U+3000 a plain space, as Chinese input methods often type them.
     static func halfWidth(_ text: some StringProtocol) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return String(text) }  // ASCII: nothing to change
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -16,6 +17,9 @@ enum TextNormalization {
 
     /// The text with every white-space character removed (spaces, U+3000, tabs, line breaks).
     static func removingWhitespace(_ text: some StringProtocol) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {  // ASCII: the white space of Unicode there is 9...13 and 32
+            return String(decoding: text.utf8.filter { !($0 == 0x20 || (0x09...0x0D).contains($0)) }, as: UTF8.self)
+        }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars where !scalar.properties.isWhitespace { out.append(scalar) }
         return String(out)

@@ -9,6 +9,9 @@ public protocol PlaceRepository: Sendable {
     func path(of place: Place) async throws -> PlacePath
     /// The place of that id with its ancestors, in one read; nil when there is none.
     func path(placeID: Int64) async throws -> PlacePath?
+    /// The serial of the place's poster in force, read fresh (a rotation by another process is
+    /// seen at once); nil for an unknown place.
+    func posterSerial(placeID: Int64) async throws -> Int?
     /// Every door (poster) at or below `place`, in tree order, with their paths.
     func doors(under place: Place) async throws -> [PlacePath]
     func children(of place: Place?) async throws -> [Place]

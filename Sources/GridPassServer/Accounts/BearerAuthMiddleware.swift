@@ -20,12 +20,14 @@ struct BearerAuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The token of `Authorization: Bearer TOKEN`, as bytes.
+    /// The token of `Authorization: Bearer TOKEN`, as bytes (the scheme in any case, RFC 7235).
     static func token(_ headers: HTTPFields) -> [UInt8]? {
         guard let value = headers[.authorization] else { return nil }
-        let scheme = "Bearer ".utf8
-        guard value.utf8.starts(with: scheme) else { return nil }
-        return Array(value.utf8.dropFirst(scheme.count))
+        let bytes = Array(value.utf8)
+        let scheme = Array("bearer".utf8)
+        guard bytes.count > scheme.count + 1, bytes[scheme.count] == UInt8(ascii: " "),
+              zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }  // letters in either case
+        return Array(bytes[(scheme.count + 1)...])
     }
 }
 

@@ -25,6 +25,8 @@ public struct AppServices: Sendable {
     public let stats: any StatsRepository
     /// This opening's own Prometheus registry (requests, registrations, verifications).
     let metrics = Metrics()
+    /// Places by id with their paths, for poster and checkpoint scans.
+    let placeCache: PlaceCache
 
     /// Which rules to use when opening a data directory.
     public enum RulesChoice: Sendable {
@@ -35,16 +37,19 @@ public struct AppServices: Sendable {
     }
 
     /// Opens (creating on first use) the data directory at `path`.
-    public static func open(dataDirectory path: String, rules choice: RulesChoice = .remembered) async throws -> AppServices {
+    /// With `backgroundCheckpoints` (the server), the caller runs `CheckpointService`.
+    public static func open(dataDirectory path: String, rules choice: RulesChoice = .remembered,
+                            backgroundCheckpoints: Bool = false) async throws -> AppServices {
         let data = try DataDirectory(path: path)
-        let db = try data.openDatabase()
+        let db = try data.openDatabase(backgroundCheckpoints: backgroundCheckpoints)
         let keyRing = try data.openKeyRing()
         let store = try SQLiteStore(db, keyRing: keyRing)
         let rules = try await loadRules(choice, settings: store.places)
         return AppServices(data: data, places: store.places, settings: store.places, people: store.people,
                            users: store.users, health: store.health, staff: SQLiteStaffRepository(db), keyRing: keyRing,
                            regions: try RegionTable(csv: GridPassResources.text("regions/regions.csv")),
-                           rules: rules, pages: try await Pages.load(), stats: SQLiteStats(db))
+                           rules: rules, pages: try await Pages.load(), stats: SQLiteStats(db),
+                           placeCache: PlaceCache(places: store.places))
     }
 
     /// The code lifetime the server last ran with (CLI commands sign codes the same way).

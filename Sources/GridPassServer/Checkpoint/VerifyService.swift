@@ -6,8 +6,6 @@ public struct VerifyService: Sendable {
     let services: AppServices
     /// Where scans go: batched by the server (`ScanLogWriter`), written at once by the CLI.
     let log: @Sendable (ScanRecord) async throws -> Void
-    /// Place paths change only by imports; a few seconds late is fine for a gate.
-    let places = TTLCache<Int64, KnownPlace>(ttl: .seconds(5))
     let checkpoints = TTLCache<String, PlacePath>(ttl: .seconds(5))
 
     public init(services: AppServices) {
@@ -48,12 +46,6 @@ public struct VerifyService: Sendable {
         }
     }
 
-    /// A person's place as scans need it: the path (for the scan-to-work rules) and its full name.
-    struct KnownPlace: Sendable {
-        let path: PlacePath
-        let fullName: String
-    }
-
     public enum Failure: Error, Equatable {
         case unknownCheckpoint(String)
     }
@@ -63,12 +55,6 @@ public struct VerifyService: Sendable {
         try await checkpoints.value(for: code) {
             guard let place = try await services.places.place(code: code), place.kind == .checkpoint else { return nil }
             return try await services.places.path(of: place)
-        }
-    }
-
-    func place(id: Int64) async throws -> KnownPlace? {
-        try await places.value(for: id) {
-            try await services.places.path(placeID: id).map { KnownPlace(path: $0, fullName: $0.fullName) }
         }
     }
 
@@ -83,7 +69,7 @@ public struct VerifyService: Sendable {
         var name: String?
         var placeName: String?
         let ref = try? code.get().person
-        if let ref, let stored = try await services.health.standing(ref), let place = try await place(id: stored.placeID) {
+        if let ref, let stored = try await services.health.standing(ref), let place = try await services.placeCache.place(id: stored.placeID) {
             standing = PersonStanding(kind: stored.kind, status: stored.status, statusVersion: stored.statusVersion, place: place.path)
             name = NameMask.mask(stored.name)
             placeName = place.fullName

@@ -1,4 +1,5 @@
 import Foundation
+import GridPassCore
 import Logging
 
 /// One JSON object per line on standard error: `{"ts","level","label","msg",…metadata}`.
@@ -18,52 +19,51 @@ public struct JSONLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var fields = metadata
         if let extra = event.metadata { fields.merge(extra) { $1 } }
-        var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"label\":"
-        Self.appendJSONString(label, to: &line)
-        line += ",\"msg\":"
-        Self.appendJSONString(event.message.description, to: &line)
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(contentsOf: #"{"ts":""#.utf8)
+        Self.appendTimestamp(to: &line)
+        line.append(contentsOf: #"","level":""#.utf8)
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: #"","label":"#.utf8)
+        JSONWriter.writeString(label, into: &line)
+        line.append(contentsOf: #","msg":"#.utf8)
+        JSONWriter.writeString(event.message.description, into: &line)
         for key in fields.keys.sorted() {
-            line += ","
-            Self.appendJSONString(key, to: &line)
-            line += ":"
-            Self.appendJSONString("\(fields[key]!)", to: &line)
+            line.append(UInt8(ascii: ","))
+            JSONWriter.writeString(key, into: &line)
+            line.append(UInt8(ascii: ":"))
+            JSONWriter.writeString("\(fields[key]!)", into: &line)
         }
-        line += "}\n"
-        line.withUTF8 { buf in _ = Glibc.write(2, buf.baseAddress, buf.count) }
+        line.append(contentsOf: "}\n".utf8)
+        line.withUnsafeBufferPointer { buf in _ = Glibc.write(2, buf.baseAddress, buf.count) }
     }
 
     /// `2026-11-27T09:30:00.123Z`.
     static func timestamp() -> String {
+        var out: [UInt8] = []
+        appendTimestamp(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendTimestamp(to out: inout [UInt8]) {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         var t = tm()
         var seconds = ts.tv_sec
         gmtime_r(&seconds, &t)
-        func pad(_ v: Int32, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2)):\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
-    }
-
-    static func appendJSONString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        func put(_ value: Int32, _ width: Int) {
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var v = value
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
             }
+            out.append(contentsOf: digits)
         }
-        out += "\""
+        put(t.tm_year + 1900, 4); out.append(UInt8(ascii: "-")); put(t.tm_mon + 1, 2); out.append(UInt8(ascii: "-"))
+        put(t.tm_mday, 2); out.append(UInt8(ascii: "T")); put(t.tm_hour, 2); out.append(UInt8(ascii: ":"))
+        put(t.tm_min, 2); out.append(UInt8(ascii: ":")); put(t.tm_sec, 2); out.append(UInt8(ascii: "."))
+        put(Int32(ts.tv_nsec / 1_000_000), 3); out.append(UInt8(ascii: "Z"))
     }
 }

@@ -15,13 +15,18 @@ enum PosterLookup: Sendable {
         if case .failure(.unknownKey) = result {  // a key rotated by a CLI command a moment ago
             result = PosterToken.verify(token, keys: keys.keys(refresh: true))
         }
+        // The path may be a few seconds old (PlaceCache); the serial is read fresh, so a poster
+        // rotated a moment ago, by this process or a CLI command, is already `.replaced`.
         guard case .success(let poster) = result,
-              let path = try await services.places.path(placeID: Int64(poster.placeID)),
-              path.place.kind == poster.kind
+              let cached = try await services.placeCache.place(id: Int64(poster.placeID)),
+              cached.path.place.kind == poster.kind,
+              let serial = try await services.places.posterSerial(placeID: Int64(poster.placeID))
         else { return .unknown }
-        let place = path.place
-        if Int(poster.serial) == place.posterSerial { return .door(path) }
-        if Int(poster.serial) < place.posterSerial { return .replaced(path) }
+        var place = cached.path.place
+        place.posterSerial = serial
+        let path = PlacePath(ancestors: cached.path.ancestors, place: place)
+        if Int(poster.serial) == serial { return .door(path) }
+        if Int(poster.serial) < serial { return .replaced(path) }
         return .unknown
     }
 }

@@ -266,4 +266,25 @@ struct VerifyTests {
             #expect(try await client.verify(fresh, at: "CP-DJ-E", token: scene.guardGate).1["result"] as? String == "pass")
         }
     }
+
+    @Test("the Authorization scheme is case-insensitive (RFC 7235 §2.1, RFC 6750 §2.1); other schemes and malformed headers are anonymous")
+    func bearerScheme() async throws {
+        try await TestApp().test { client, services in
+            let scene = try await Scene.make(client, services)
+            let body = try JSONSerialization.data(withJSONObject: ["code": scene.payload, "checkpoint": "CP-DJ-E"])
+            func status(_ authorization: String) async throws -> HTTPResponse.Status {
+                try await client.execute(uri: "/api/v1/verify", method: .post,
+                                         headers: [.contentType: "application/json", .authorization: authorization],
+                                         body: ByteBuffer(bytes: body)) { $0.status }
+            }
+            for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+                #expect(try await status("\(scheme) \(scene.guardGate)") == .ok, "\(scheme)")
+            }
+            for header in ["Basic \(scene.guardGate)", "Bearer", "Bearer ", "Bearer\(scene.guardGate)", "Bearer\t\(scene.guardGate)",
+                           "Bearers \(scene.guardGate)", "Bearer \(scene.guardGate)x", "Bearer \(scene.guardGate.dropLast())",
+                           "Bearer \(scene.guardGate.lowercased())", "\(scene.guardGate)"] {
+                #expect(try await status(header) == .unauthorized, "\(header)")
+            }
+        }
+    }
 }

@@ -1,17 +1,16 @@
-import Foundation
-
-/// Writes the plain values that handlers answer with (dictionaries, arrays, strings, integers,
-/// doubles, booleans, `NSNull`) as compact JSON with sorted keys. It replaces
-/// `JSONSerialization`, which dominated the profile of `POST /api/v1/verify`.
-enum JSONWriter {
-    static func data(_ value: Any) -> [UInt8] {
+/// Writes plain values (dictionaries, arrays, strings, integers, doubles, booleans; anything else,
+/// such as `NSNull`, as null) as compact JSON with sorted keys: the answers of the JSON API and
+/// the reasons stored with a person. It replaces `JSONSerialization`, which dominated the
+/// profiles of scans and registrations.
+public enum JSONWriter {
+    public static func data(_ value: Any) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         write(value, into: &out)
         return out
     }
 
-    static func write(_ value: Any, into out: inout [UInt8]) {
+    public static func write(_ value: Any, into out: inout [UInt8]) {
         switch value {
         case let s as String: writeString(s, into: &out)
         case let b as Bool: out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
@@ -42,7 +41,7 @@ enum JSONWriter {
         }
     }
 
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in s.utf8 {
             switch byte {
