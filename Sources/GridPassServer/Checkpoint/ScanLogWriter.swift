@@ -5,9 +5,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Writes checkpoint scans in batches: a scan is queued at once and committed with the others
-/// of the last 200 ms in one transaction (sooner once `batchSize` are waiting, so that a busy
-/// server writes small batches often rather than a large one that holds a core for
-/// milliseconds), so that a busy gate does not wait for a disk flush per scan. The queue is
+/// of the last 200 ms in one transaction (sooner once `batchSize` are waiting, which bounds the
+/// queue), so that a busy gate does not wait for a disk flush per scan. The queue is
 /// flushed on shutdown; a crash can lose at most the last 200 ms of scan log lines (never a
 /// registration, report or verdict, which are not queued).
 final class ScanLogWriter: Service, Sendable {
@@ -40,7 +39,7 @@ final class ScanLogWriter: Service, Sendable {
 
     static let interval: Duration = .milliseconds(200)
     static let tick: Duration = .milliseconds(20)
-    static let batchSize = 500
+    static let batchSize = 5_000
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
