@@ -23,12 +23,7 @@ public struct DataDirectory: Sendable {
     }
 
     /// Opens (creating if needed, mode 0600) the database and runs the migrations.
-    /// Opens (creating and migrating) the database. With `backgroundCheckpoints`, the writer
-    /// never copies the write-ahead log back into the database file itself (SQLite does that
-    /// every 1000 pages, inside a commit, holding up every registration waiting for that
-    /// commit); whoever asks for this must run `Checkpointer.checkpoint()` regularly (the server
-    /// does, see `CheckpointService`).
-    public func openDatabase(backgroundCheckpoints: Bool = false) throws -> DatabasePool {
+    public func openDatabase() throws -> DatabasePool {
         try Self.createPrivateFile(databasePath)
         var config = Configuration()
         config.busyMode = .timeout(10)  // CLI commands and the server may write at the same time
@@ -36,7 +31,6 @@ public struct DataDirectory: Sendable {
         // Opening a pool switches the writer to WAL with synchronous = NORMAL, which does not
         // flush commits; acknowledged registrations must survive a power cut, so flush each one.
         try pool.writeWithoutTransaction { db in
-            if backgroundCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             try db.execute(sql: "PRAGMA synchronous = FULL")
             guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
                 throw DatabaseError(message: "SQLite refused synchronous = FULL")
@@ -44,11 +38,6 @@ public struct DataDirectory: Sendable {
         }
         try Migrations.migrator.migrate(pool)
         return pool
-    }
-
-    /// A connection of its own that copies the write-ahead log into the database file.
-    public func openCheckpointer() throws -> Checkpointer {
-        try Checkpointer(path: databasePath)
     }
 
     /// Opens the key ring, creating a key of every purpose that has none.

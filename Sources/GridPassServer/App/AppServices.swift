@@ -37,11 +37,9 @@ public struct AppServices: Sendable {
     }
 
     /// Opens (creating on first use) the data directory at `path`.
-    /// With `backgroundCheckpoints` (the server), the caller runs `CheckpointService`.
-    public static func open(dataDirectory path: String, rules choice: RulesChoice = .remembered,
-                            backgroundCheckpoints: Bool = false) async throws -> AppServices {
+    public static func open(dataDirectory path: String, rules choice: RulesChoice = .remembered) async throws -> AppServices {
         let data = try DataDirectory(path: path)
-        let db = try data.openDatabase(backgroundCheckpoints: backgroundCheckpoints)
+        let db = try data.openDatabase()
         let keyRing = try data.openKeyRing()
         let store = try SQLiteStore(db, keyRing: keyRing)
         let rules = try await loadRules(choice, settings: store.places)

@@ -8,8 +8,7 @@ import Logging
 public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "gridpass")
     logger[metadataKey: "data"] = .string(config.dataDirectory)
-    let services = try await AppServices.open(dataDirectory: config.dataDirectory, rules: .serve(file: config.rulesFile),
-                                              backgroundCheckpoints: true)
+    let services = try await AppServices.open(dataDirectory: config.dataDirectory, rules: .serve(file: config.rulesFile))
     try await services.settings.setSetting(SettingKey.publicURL, config.effectivePublicURL)
     try await services.settings.setSetting(SettingKey.codeTTL, String(config.codeTTL))
     if config.demo {
@@ -22,8 +21,7 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "GridPass"),
-        services: [RetentionService(health: services.health, logger: logger), scanLog,
-                   CheckpointService(checkpointer: try services.data.openCheckpointer(), logger: logger)],
+        services: [RetentionService(health: services.health, logger: logger), scanLog],
         onServerRunning: { channel in
             runningLogger.info("serving", metadata: ["address": "\(channel.localAddress?.description ?? "?")",
                                               "public_url": .string(config.effectivePublicURL)])
