@@ -10,7 +10,7 @@ struct RetentionService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let now = Int64(Date().timeIntervalSince1970)
                 do {
