@@ -93,27 +93,33 @@ public struct Day: Strideable, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Instants as the API writes them: `2026-11-27T09:30:00Z` (UTC, whole seconds).
+/// Instants as the API and the logs write them: `2026-11-27T09:30:00Z` (UTC, whole seconds), or
+/// with milliseconds `2026-11-27T09:30:00.123Z`.
 public enum UTCTimestamp {
     public static func iso(_ unixSeconds: Int64) -> String {
+        var out: [UInt8] = []
+        append(unixSeconds, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the instant's text to `out`, with `.mmm` when `milliseconds` is given.
+    public static func append(_ unixSeconds: Int64, milliseconds: Int? = nil, to out: inout [UInt8]) {
         let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
         let second = Int(unixSeconds - days * 86_400)
         let (y, m, d) = Day.civil(fromDays: Int(days))
-        var out = [UInt8](repeating: UInt8(ascii: "0"), count: 20)
-        func put(_ value: Int, at end: Int, width: Int) {
+        func put(_ value: Int, width: Int) {
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
             var v = value
-            for i in stride(from: end, to: end - width, by: -1) {
-                out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
             }
+            out.append(contentsOf: digits)
         }
-        put(y, at: 3, width: 4)
-        out[4] = UInt8(ascii: "-"); put(m, at: 6, width: 2)
-        out[7] = UInt8(ascii: "-"); put(d, at: 9, width: 2)
-        out[10] = UInt8(ascii: "T"); put(second / 3600, at: 12, width: 2)
-        out[13] = UInt8(ascii: ":"); put(second / 60 % 60, at: 15, width: 2)
-        out[16] = UInt8(ascii: ":"); put(second % 60, at: 18, width: 2)
-        out[19] = UInt8(ascii: "Z")
-        return String(decoding: out, as: UTF8.self)
+        put(y, width: 4); out.append(UInt8(ascii: "-")); put(m, width: 2); out.append(UInt8(ascii: "-")); put(d, width: 2)
+        out.append(UInt8(ascii: "T")); put(second / 3600, width: 2); out.append(UInt8(ascii: ":"))
+        put(second / 60 % 60, width: 2); out.append(UInt8(ascii: ":")); put(second % 60, width: 2)
+        if let milliseconds { out.append(UInt8(ascii: ".")); put(milliseconds, width: 3) }
+        out.append(UInt8(ascii: "Z"))
     }
 }

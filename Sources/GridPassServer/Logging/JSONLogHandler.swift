@@ -39,31 +39,10 @@ public struct JSONLogHandler: LogHandler {
         line.withUnsafeBufferPointer { buf in _ = Glibc.write(2, buf.baseAddress, buf.count) }
     }
 
-    /// `2026-11-27T09:30:00.123Z`.
-    static func timestamp() -> String {
-        var out: [UInt8] = []
-        appendTimestamp(to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
+    /// Now, as `2026-11-27T09:30:00.123Z`.
     static func appendTimestamp(to out: inout [UInt8]) {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        var t = tm()
-        var seconds = ts.tv_sec
-        gmtime_r(&seconds, &t)
-        func put(_ value: Int32, _ width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var v = value
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            }
-            out.append(contentsOf: digits)
-        }
-        put(t.tm_year + 1900, 4); out.append(UInt8(ascii: "-")); put(t.tm_mon + 1, 2); out.append(UInt8(ascii: "-"))
-        put(t.tm_mday, 2); out.append(UInt8(ascii: "T")); put(t.tm_hour, 2); out.append(UInt8(ascii: ":"))
-        put(t.tm_min, 2); out.append(UInt8(ascii: ":")); put(t.tm_sec, 2); out.append(UInt8(ascii: "."))
-        put(Int32(ts.tv_nsec / 1_000_000), 3); out.append(UInt8(ascii: "Z"))
+        UTCTimestamp.append(Int64(ts.tv_sec), milliseconds: ts.tv_nsec / 1_000_000, to: &out)
     }
 }
