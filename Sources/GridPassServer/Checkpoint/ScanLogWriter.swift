@@ -5,10 +5,9 @@ import ServiceLifecycle
 import Synchronization
 
 /// Writes checkpoint scans in batches: a scan is queued at once and committed with the others
-/// of the last 200 ms in one transaction (sooner once `batchSize` are waiting, which bounds the
-/// queue), so that a busy gate does not wait for a disk flush per scan. The queue is
-/// flushed on shutdown; a crash can lose at most the last 200 ms of scan log lines (never a
-/// registration, report or verdict, which are not queued).
+/// of the last 200 ms in one transaction, so that a busy gate does not wait for a disk flush
+/// per scan. The queue is flushed on shutdown; a crash can lose at most the last 200 ms of
+/// scan log lines (never a registration, report or verdict, which are not queued).
 final class ScanLogWriter: Service, Sendable {
     private let queue = Mutex<[ScanRecord]>([])
     private let health: any HealthRepository
@@ -37,18 +36,10 @@ final class ScanLogWriter: Service, Sendable {
         }
     }
 
-    static let interval: Duration = .milliseconds(200)
-    static let tick: Duration = .milliseconds(20)
-    static let batchSize = 5_000
-
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            var last = ContinuousClock.now
             while !Task.isCancelled {
-                try? await Task.sleep(for: Self.tick)
-                let waiting = self.queue.withLock { $0.count }
-                guard waiting >= Self.batchSize || ContinuousClock.now - last >= Self.interval else { continue }
-                last = ContinuousClock.now
+                try? await Task.sleep(for: .milliseconds(200))
                 await self.flush()
             }
         }
