@@ -49,15 +49,11 @@ final class Metrics: Sendable {
 
     /// One answered request; `route` is the route pattern, never the path (tokens are secrets).
     func request(method: String, route: String, status: Int, duration: Duration) {
-        let labels = RequestLabels(method: method, route: route, status: status)
-        let handles = requestHandles.withLock { handles in
-            if let known = handles[labels] { return known }
-            let made = RequestHandles(
+        let handles = Self.handle(RequestLabels(method: method, route: route, status: status), in: requestHandles) {
+            RequestHandles(
                 count: registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]),
                 latency: registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)],
                                                         buckets: Self.latencyBuckets))
-            handles[labels] = made
-            return made
         }
         handles.count.increment()
         handles.latency.record(duration)
@@ -71,14 +67,20 @@ final class Metrics: Sendable {
 
     /// A verdict given at a checkpoint (or by the verify command).
     func verified(_ verdict: Verdict) {
-        let labels = VerificationLabels(result: verdict.result, reason: verdict.reason)
-        verificationHandles.withLock { handles in
-            if let known = handles[labels] { return known }
-            let made = registry.makeCounter(descriptor: Self.verifications,
-                                            labels: [("result", verdict.result.rawValue), ("reason", verdict.reason)])
-            handles[labels] = made
-            return made
+        Self.handle(VerificationLabels(result: verdict.result, reason: verdict.reason), in: verificationHandles) {
+            registry.makeCounter(descriptor: Self.verifications, labels: [("result", verdict.result.rawValue), ("reason", verdict.reason)])
         }.increment()
+    }
+
+    /// The handle cached under `key`, made by `make` the first time.
+    private static func handle<Key: Hashable & Sendable, Handle: Sendable>(
+        _ key: Key, in cache: borrowing Mutex<[Key: Handle]>, make: () -> Handle) -> Handle {
+        cache.withLock { handles in
+            if let known = handles[key] { return known }
+            let made = make()
+            handles[key] = made
+            return made
+        }
     }
 
     /// Sets the people gauges to `counts`; combinations seen before and absent now read 0.
