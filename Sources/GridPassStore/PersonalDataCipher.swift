@@ -10,15 +10,17 @@ struct PersonalDataCipher: Sendable {
     /// `keyID(2 bytes) ‖ nonce ‖ ciphertext ‖ tag`, bound to `context` (e.g. the person ref and field).
     func seal(_ text: String, context: [UInt8]) throws -> [UInt8] {
         guard let key = keyRing.keys().current(.dataEncryption) else { throw KeyRingError("no data-encryption key") }
-        let box = try AES256GCM(key: key.secret).seal(Array(text.utf8), associatedData: context)
-        return [UInt8(key.id >> 8), UInt8(key.id & 0xFF)] + box
+        var sealed = ByteWriter()
+        sealed.u16(key.id)
+        sealed.raw(try AES256GCM(key: key.secret).seal(Array(text.utf8), associatedData: context))
+        return sealed.bytes
     }
 
     func open(_ sealed: [UInt8], context: [UInt8]) throws -> String {
-        guard sealed.count > 2 else { throw CryptoError.malformedBox }
-        let id = UInt16(sealed[0]) << 8 | UInt16(sealed[1])
+        var reader = ByteReader(sealed)
+        guard let id = reader.u16(), reader.remaining > 0, let box = reader.raw(reader.remaining) else { throw CryptoError.malformedBox }
         guard let key = keyRing.key(id: id, purpose: .dataEncryption) else { throw KeyRingError("data key \(id) is missing") }
-        return String(decoding: try AES256GCM(key: key.secret).open(Array(sealed[2...]), associatedData: context), as: UTF8.self)
+        return String(decoding: try AES256GCM(key: key.secret).open(box, associatedData: context), as: UTF8.self)
     }
 
     /// HMAC of the normalised identity number under the first data key (stable for the life of

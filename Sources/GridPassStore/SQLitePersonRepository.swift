@@ -136,9 +136,10 @@ public struct SQLitePersonRepository: PersonRepository {
     /// in front keeps the tokens of one period together in the me_token index, so that a burst
     /// of registrations rewrites a few index pages instead of one random page each.
     static func newMeToken(now: Int64) throws -> String {
-        let t = UInt32(truncatingIfNeeded: now)
-        return Base32.encode([UInt8(t >> 24), UInt8(t >> 16 & 0xFF), UInt8(t >> 8 & 0xFF), UInt8(t & 0xFF)]
-                             + (try SecureRandom.bytes(16)))
+        var token = ByteWriter()
+        token.u32(UInt32(truncatingIfNeeded: now))
+        token.raw(try SecureRandom.bytes(16))
+        return Base32.encode(token.bytes)
     }
 
     /// Residents are active at once; workers wait for their enterprise's review.

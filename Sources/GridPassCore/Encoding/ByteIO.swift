@@ -1,43 +1,45 @@
 /// Big-endian writer and reader for the compact binary formats of tokens and payloads.
-struct ByteWriter {
-    private(set) var bytes: [UInt8] = []
+public struct ByteWriter {
+    public private(set) var bytes: [UInt8] = []
 
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
-    mutating func u16(_ v: UInt16) { bytes.append(UInt8(v >> 8)); bytes.append(UInt8(v & 0xFF)) }
-    mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8((v >> UInt32(s)) & 0xFF)) } }
-    mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((v >> UInt64(s)) & 0xFF)) } }
-    mutating func raw(_ v: some Collection<UInt8>) { bytes.append(contentsOf: v) }
+    public init() {}
+
+    public mutating func u8(_ v: UInt8) { bytes.append(v) }
+    public mutating func u16(_ v: UInt16) { bytes.append(UInt8(v >> 8)); bytes.append(UInt8(v & 0xFF)) }
+    public mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8((v >> UInt32(s)) & 0xFF)) } }
+    public mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((v >> UInt64(s)) & 0xFF)) } }
+    public mutating func raw(_ v: some Collection<UInt8>) { bytes.append(contentsOf: v) }
 }
 
-struct ByteReader {
+public struct ByteReader {
     private let bytes: [UInt8]
-    private(set) var offset = 0
+    public private(set) var offset = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    var remaining: Int { bytes.count - offset }
+    public var remaining: Int { bytes.count - offset }
 
-    mutating func u8() -> UInt8? {
+    public mutating func u8() -> UInt8? {
         guard remaining >= 1 else { return nil }
         defer { offset += 1 }
         return bytes[offset]
     }
-    mutating func u16() -> UInt16? {
+    public mutating func u16() -> UInt16? {
         guard remaining >= 2 else { return nil }
         defer { offset += 2 }
         return UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
     }
-    mutating func u32() -> UInt32? {
+    public mutating func u32() -> UInt32? {
         guard remaining >= 4 else { return nil }
         defer { offset += 4 }
         return bytes[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
     }
-    mutating func u64() -> UInt64? {
+    public mutating func u64() -> UInt64? {
         guard remaining >= 8 else { return nil }
         defer { offset += 8 }
         return bytes[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) }
     }
-    mutating func raw(_ count: Int) -> [UInt8]? {
+    public mutating func raw(_ count: Int) -> [UInt8]? {
         guard remaining >= count else { return nil }
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
