@@ -86,13 +86,7 @@ function done(summary, latency, requests)
       bytes = bytes + thread:get("bodybytes")
    end
    local all, s2xx, other, list = common.merge_statuses(threads)
-   local e = summary.errors
-   local seconds = summary.duration / 1e6
-   io.write(string.format(
-      "RESULT requests=%d seconds=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f " ..
-      "s2xx=%d s200=%d s201=%d other=%d connect_err=%d read_err=%d write_err=%d timeout_err=%d statuses=%s body_bytes=%.1f\n",
-      summary.requests, seconds, summary.requests / seconds,
-      latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-      latency.max / 1000, s2xx, all[200] or 0, all[201] or 0, other,
-      e.connect, e.read, e.write, e.timeout, list, made > 0 and bytes / made or 0))
+   common.write_result(summary, latency,
+      string.format("s2xx=%d s200=%d s201=%d other=%d", s2xx, all[200] or 0, all[201] or 0, other),
+      string.format("statuses=%s body_bytes=%.1f", list, made > 0 and bytes / made or 0))
 end

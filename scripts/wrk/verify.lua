@@ -87,13 +87,6 @@ function done(summary, latency, requests)
       codes = codes + thread:get("count")
    end
    local all, s2xx, other, list = common.merge_statuses(threads)
-   local e = summary.errors
-   local seconds = summary.duration / 1e6
-   io.write(string.format(
-      "RESULT requests=%d seconds=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f " ..
-      "s2xx=%d other=%d pass=%d connect_err=%d read_err=%d write_err=%d timeout_err=%d statuses=%s body_bytes=%.1f codes=%d\n",
-      summary.requests, seconds, summary.requests / seconds,
-      latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-      latency.max / 1000, s2xx, other, pass, e.connect, e.read, e.write, e.timeout,
-      list, #threads > 0 and bytes / #threads or 0, codes))
+   common.write_result(summary, latency, string.format("s2xx=%d other=%d pass=%d", s2xx, other, pass),
+      string.format("statuses=%s body_bytes=%.1f codes=%d", list, #threads > 0 and bytes / #threads or 0, codes))
 end
