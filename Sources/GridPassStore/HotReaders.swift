@@ -30,6 +30,10 @@ final class HotReaders: @unchecked Sendable {
             }
             db = handle
             sqlite3_busy_timeout(db, 5_000)  // only WAL recovery by another connection makes a reader wait
+            // Read the database file through a memory map: a scan's pages then come straight from
+            // the kernel's page cache, instead of a pread into a private cache of 2 MB that the
+            // person table of a few thousand people already overflows.
+            sqlite3_exec(db, "PRAGMA mmap_size = \(HotReaders.mmapBytes)", nil, nil, nil)
         }
 
         func statement(_ sql: String) throws -> OpaquePointer {
@@ -50,6 +54,9 @@ final class HotReaders: @unchecked Sendable {
             sqlite3_close_v2(db)
         }
     }
+
+    /// Bytes of the database file each connection maps (address space, not memory).
+    static let mmapBytes = 1 << 30
 
     private let path: String
     private let connections: [Connection]

@@ -13,7 +13,8 @@ public struct VerifyService: Sendable {
         self.log = { try await services.health.logScan($0) }
     }
 
-    init(services: AppServices, log: @escaping @Sendable (ScanRecord) async throws -> Void) {
+    /// With `log` receiving every scan instead of the database (the server's batch writer).
+    public init(services: AppServices, log: @escaping @Sendable (ScanRecord) async throws -> Void) {
         self.services = services
         self.log = log
     }
