@@ -18,8 +18,7 @@ public struct SQLitePersonRepository: PersonRepository {
     public func register(_ r: RegistrationData, now: Int64, decide: @escaping HealthDecision) async throws
         -> (person: PersonRecord, health: HealthRecord?, created: Bool) {
         let index = try cipher.index(idNumber: r.idNumber)
-        let fresh = try PersonRef.random()
-        let meToken = try Self.newMeToken(now: now)
+        let meToken = try Self.newMeToken(milliseconds: Self.clockMilliseconds())
         // Encrypt outside the write lock; the context binds each box to its field and index.
         let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
         let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
@@ -29,6 +28,7 @@ public struct SQLitePersonRepository: PersonRepository {
             guard let existing else {
                 // A new person: coloured and signed before the insert, so that the row is
                 // written once, with its code, in the same transaction as the declaration.
+                let fresh = try Self.unusedRef(db)
                 let person = PersonRecord(ref: fresh, kind: r.kind, status: Self.initialStatus(r.kind), placeID: r.placeID,
                                           name: r.name, room: r.room, department: r.department, meToken: meToken,
                                           reviewReason: nil, createdAt: now, updatedAt: now)
@@ -131,15 +131,26 @@ public struct SQLitePersonRepository: PersonRepository {
         }
     }
 
-    /// The secret of a personal page address: 4 bytes of the registration time (big-endian
-    /// seconds) and 16 random bytes (128 bits, the secret), in base32 (32 characters). The time
-    /// in front keeps the tokens of one period together in the me_token index, so that a burst
-    /// of registrations rewrites a few index pages instead of one random page each.
-    static func newMeToken(now: Int64) throws -> String {
-        var token = ByteWriter()
-        token.u32(UInt32(truncatingIfNeeded: now))
-        token.raw(try SecureRandom.bytes(16))
-        return Base32.encode(token.bytes)
+    /// The secret of a personal page address: `TimeOrderedBytes`, 4 bytes of time and 16 random
+    /// bytes (128 bits, the secret), in base32 (32 characters); tokens made one after the other
+    /// share the last page of the me_token index.
+    static func newMeToken(milliseconds: Int64) throws -> String {
+        Base32.encode(try TimeOrderedBytes.make(milliseconds: milliseconds, random: 16))
+    }
+
+    /// The wall clock in milliseconds, for the order of new references and tokens only.
+    static func clockMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// A time-ordered reference that no one has yet (`make` draws one; another draw is needed
+    /// only when the 32 random bits repeat those of a person made in the same millisecond).
+    static func unusedRef(_ db: Database, make: () throws -> PersonRef = { try PersonRef.timeOrdered(milliseconds: clockMilliseconds()) })
+        throws -> PersonRef {
+        while true {
+            let ref = try make()
+            let taken = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM person WHERE ref = ?)"),
+                                          arguments: [Data(ref.bytes)]) ?? false
+            if !taken { return ref }
+        }
     }
 
     /// Residents are active at once; workers wait for their enterprise's review.

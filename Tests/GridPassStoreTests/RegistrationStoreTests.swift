@@ -242,64 +242,71 @@ struct RegistrationStoreTests {
     }
 }
 
-@Suite("me tokens: 4 bytes of time, then 16 random bytes, in base32")
+@Suite("me tokens: 4 bytes of time in milliseconds, then 16 random bytes, in base32")
 struct MeTokenTests {
     static let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
-    static func bigEndian(_ now: Int64) -> [UInt8] {
-        let t = UInt32(now)
-        return [UInt8(t >> 24), UInt8((t >> 16) & 0xFF), UInt8((t >> 8) & 0xFF), UInt8(t & 0xFF)]
-    }
-
-    @Test("32 characters of the base32 alphabet that decode to 20 bytes, the first 4 the time big-endian",
-          arguments: [0, 1, 255, 256, 65_535, 1_700_000_000, ScanLogStoreTests.day0, Int64(Int32.max), Int64(UInt32.max) - 1, Int64(UInt32.max)] as [Int64])
-    func shape(now: Int64) throws {
+    @Test("32 characters of the base32 alphabet that decode to 20 bytes, the first 4 the low 32 bits of the time",
+          arguments: [0, 1, 255, 256, 65_535, 1_700_000_000_000, ScanLogStoreTests.day0 * 1000, Int64(UInt32.max), Int64(UInt32.max) + 1] as [Int64])
+    func shape(milliseconds: Int64) throws {
         for _ in 0..<20 {
-            let token = try SQLitePersonRepository.newMeToken(now: now)
+            let token = try SQLitePersonRepository.newMeToken(milliseconds: milliseconds)
             #expect(token.count == 32 && token.utf8.count == 32, "\(token)")
             #expect(token.allSatisfy { Self.alphabet.contains($0) }, "\(token)")
             let bytes = try #require(Base32.decode(token))
             #expect(bytes.count == 20)
-            #expect(Array(bytes.prefix(4)) == Self.bigEndian(now), "\(token)")
+            let t = UInt32(truncatingIfNeeded: milliseconds)
+            #expect(Array(bytes.prefix(4)) == [UInt8(t >> 24), UInt8((t >> 16) & 0xFF), UInt8((t >> 8) & 0xFF), UInt8(t & 0xFF)], "\(token)")
             #expect(Base32.encode(bytes) == token)
         }
     }
 
-    @Test("tokens made in the same second differ (in their 16 random bytes) and share their first 6 characters")
-    func distinct() throws {
-        let now = ScanLogStoreTests.day0 + 42
-        let tokens = try (0..<500).map { _ in try SQLitePersonRepository.newMeToken(now: now) }
+    @Test("tokens made in the same millisecond differ in their 16 random bytes; made later, they sort later")
+    func distinctAndOrdered() throws {
+        let ms = ScanLogStoreTests.day0 * 1000 + 42
+        let tokens = try (0..<500).map { _ in try SQLitePersonRepository.newMeToken(milliseconds: ms) }
         #expect(Set(tokens).count == tokens.count)
         let decoded = try tokens.map { try #require(Base32.decode($0)) }
-        #expect(Set(decoded.map { Array($0.prefix(4)) }).count == 1)
         #expect(Set(decoded.map { Array($0.dropFirst(4)) }).count == tokens.count)
-        // 6 characters are 30 bits, all of the time.
-        #expect(Set(tokens.map { $0.prefix(6) }).count == 1)
-        // The random part is not constant in any byte position.
         for position in 4..<20 { #expect(Set(decoded.map { $0[position] }).count > 1, "byte \(position)") }
+        let run = try (0..<300 as Range<Int64>).map { try #require(Base32.decode(try SQLitePersonRepository.newMeToken(milliseconds: ms + $0))) }
+        #expect(run == run.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+}
+
+@Suite("new person references: time-ordered, never one already taken")
+struct PersonRefAllocationTests {
+    @Test("a reference already in the table is drawn again; the new person gets the next unused one")
+    func redraw() async throws {
+        let suite = RegistrationStoreTests()
+        let (_, pool, store, _) = try suite.open()
+        let places = try await suite.seed(store)
+        let first = try await store.people.register(RegistrationStoreTests.registration(placeID: places.unit, kind: .resident,
+                                                                                        declaration: RegistrationStoreTests.healthy),
+                                                    now: RegistrationStoreTests.day0, decide: { _, _ in nil }).person.ref
+        let fresh = try PersonRef.timeOrdered(milliseconds: 5)
+        let draws = Mutex([first, first, fresh])
+        let chosen = try await pool.read { db in
+            try SQLitePersonRepository.unusedRef(db, make: { draws.withLock { $0.removeFirst() } })
+        }
+        #expect(chosen == fresh)
+        #expect(draws.withLock { $0.isEmpty }, "the taken reference was drawn twice, then the fresh one")
     }
 
-    @Test("tokens made at increasing times sort in increasing order as decoded byte strings")
-    func order() throws {
-        let base = ScanLogStoreTests.day0
-        // Steps that carry into each of the four time bytes, and steps within one byte.
-        let offsets: [Int64] = [0, 1, 2, 31, 32, 255, 256, 257, 1023, 1024, 65_535, 65_536, 86_400, 16_777_215, 16_777_216, 16_777_217,
-                                100_000_000, 1_000_000_000]
-        var previous: [UInt8]?
-        for offset in offsets {
-            let now = base + offset
-            guard now <= Int64(UInt32.max) else { continue }
-            // Several tokens each time: any of one time sorts after every token of an earlier time.
-            let tokens = try (0..<5).map { _ in try #require(Base32.decode(try SQLitePersonRepository.newMeToken(now: now))) }
-            for token in tokens {
-                if let previous {
-                    #expect(previous.lexicographicallyPrecedes(token), "\(offset): \(previous) ≥ \(token)")
-                }
-            }
-            previous = tokens.max { $0.lexicographicallyPrecedes($1) }
+    @Test("references of people registered one after the other sort in registration order")
+    func order() async throws {
+        let suite = RegistrationStoreTests()
+        let (_, pool, store, _) = try suite.open()
+        let places = try await suite.seed(store)
+        var refs: [PersonRef] = []
+        for i in 0..<5 {
+            refs.append(try await store.people.register(RegistrationStoreTests.registration(placeID: places.unit, kind: .resident, name: "人\(i)",
+                                                                                            seq: i + 1, declaration: RegistrationStoreTests.healthy),
+                                                        now: RegistrationStoreTests.day0, decide: { _, _ in nil }).person.ref)
+            try await Task.sleep(for: .milliseconds(2))
         }
-        // And over a run of consecutive seconds.
-        let run = try (0..<300 as Range<Int64>).map { try #require(Base32.decode(try SQLitePersonRepository.newMeToken(now: base + $0))) }
-        #expect(run == run.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(refs.map(\.bytes) == refs.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) })
+        let stored = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM person") }
+        #expect(stored == 5)
     }
 }

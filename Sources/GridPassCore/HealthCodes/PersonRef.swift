@@ -31,6 +31,14 @@ public struct PersonRef: Hashable, Sendable, CustomStringConvertible {
         PersonRef(bytes: try SecureRandom.bytes(size))!
     }
 
+    /// A fresh reference made at `milliseconds` (Unix time): `TimeOrderedBytes`, 4 bytes of
+    /// time and 4 random bytes, so that the references of a burst of registrations share the
+    /// last pages of the indexes keyed by reference (person, declarations). Not unique by
+    /// construction: the caller checks that it is unused.
+    public static func timeOrdered(milliseconds: Int64) throws -> PersonRef {
+        PersonRef(bytes: try TimeOrderedBytes.make(milliseconds: milliseconds, random: size - TimeOrderedBytes.timeBytes))!
+    }
+
     /// 16 lower-case hexadecimal digits.
     public var hex: String {
         let digits = Array("0123456789abcdef".utf8)
