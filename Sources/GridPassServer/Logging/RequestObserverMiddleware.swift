@@ -40,11 +40,17 @@ struct RequestObserverMiddleware<Context: RequestContext>: RouterMiddleware {
         context.logger.log(level: level, "request", metadata: metadata)
     }
 
-    /// Answered scans are already in the scan log (batched): their access lines are debug-level,
-    /// which spares every gate scan a formatted line and a write(2). Everything else is info,
-    /// server errors are errors.
+    /// The two hot routes' successful answers are already recorded, each in its own table:
+    /// a scan in the scan log (batched), a registration in its person and declaration rows
+    /// (committed before the answer). Their access lines are debug-level, which spares every
+    /// gate scan and every registration a formatted line and a write(2) (12 µs of a
+    /// registration's 190). Everything else is info, failures of those routes included; server
+    /// errors are errors.
     static func level(route: String, status: Int) -> Logger.Level {
         if status >= 500 { return .error }
-        return route == "/api/v1/verify" && status == 200 ? .debug : .info
+        switch route {
+        case "/api/v1/verify", "/api/v1/registrations": return status < 300 ? .debug : .info
+        default: return .info
+        }
     }
 }
