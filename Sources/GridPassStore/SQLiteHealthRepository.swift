@@ -133,11 +133,15 @@ public struct SQLiteHealthRepository: HealthRepository {
     /// costs far more than the read itself. Each read sees everything committed before it, by
     /// this process or another.
     func standingNow(_ ref: PersonRef) throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)? {
-        try hotReaders.row("SELECT kind, status, status_version, place_id, name FROM person WHERE ref = ?", blob: ref.bytes) { row in
+        try hotReaders.row(Self.standingSQL, blob: ref.bytes) { row in
             (PersonKind(rawValue: row.text(0)) ?? .resident, PersonRecord.Status(rawValue: row.text(1)) ?? .pending,
              UInt32(truncatingIfNeeded: row.int64(2)), row.int64(3), row.text(4))
         }
     }
+
+    /// One descent of the covering index `person_standing` (migration 7); SQLite would otherwise
+    /// take the primary key's index and then the table row.
+    static let standingSQL = "SELECT kind, status, status_version, place_id, name FROM person INDEXED BY person_standing WHERE ref = ?"
 
     public func logScan(_ scan: ScanRecord) async throws {
         try await logScans([scan])
