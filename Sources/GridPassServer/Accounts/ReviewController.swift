@@ -24,7 +24,7 @@ struct ReviewController: Sendable {
             throw APIError(.forbidden, code: "forbidden", message: "only HR of this worker's enterprise may review them")
         }
         let (reviewed, record) = try await actions.review(id, approve: approve, reason: try await Self.reason(request), by: user)
-        return Response.json(intake.json(reviewed, code: record?.code))
+        return Response.json(bytes: intake.json(reviewed, code: record?.code))
     }
 
     /// The optional `{"reason": "…"}` body (at most 200 characters).

@@ -53,9 +53,33 @@ struct IntakeService: Sendable {
 
     func meURL(_ person: PersonRecord) -> String { "\(publicURL)/me/\(person.meToken)" }
 
-    /// The JSON answer of CONTRACT §4; `code` is the health code summary (null until active).
-    func json(_ person: PersonRecord, code: StoredCode?) -> [String: Any] {
-        ["person_id": person.id, "kind": person.kind.rawValue, "status": person.status.rawValue,
-         "me_url": meURL(person), "health_code": HealthCodeService.summary(code) ?? NSNull()]
+    /// The JSON answer of CONTRACT §4 (keys sorted); `code` is the health code summary (null
+    /// until active). Written straight into bytes: it is every registration's answer.
+    func json(_ person: PersonRecord, code: StoredCode?) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(320)
+        func key(_ name: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) }
+        key(#"{"health_code":"#)
+        if let code {
+            key(#"{"color":"#)
+            JSONWriter.writeString(code.color.rawValue, into: &out)
+            key(#","expires_at":"#)
+            JSONWriter.writeString(isoTime(code.expiresAt), into: &out)
+            key(#","payload":"#)
+            JSONWriter.writeString(code.payload, into: &out)
+            key("}")
+        } else {
+            key("null")
+        }
+        key(#","kind":"#)
+        JSONWriter.writeString(person.kind.rawValue, into: &out)
+        key(#","me_url":"#)
+        JSONWriter.writeString(meURL(person), into: &out)
+        key(#","person_id":"#)
+        JSONWriter.writeString(person.id, into: &out)
+        key(#","status":"#)
+        JSONWriter.writeString(person.status.rawValue, into: &out)
+        key("}")
+        return out
     }
 }

@@ -21,7 +21,7 @@ struct RegistrationController: Sendable {
         }
         switch try await intake.register(token: token, fields: fields, source: .json) {
         case .registered(let person, let code, let created):
-            return Response.json(intake.json(person, code: code), status: created ? .created : .ok)
+            return Response.json(bytes: intake.json(person, code: code), status: created ? .created : .ok)
         case .invalid(let errors, _):
             throw APIError(fieldErrors: errors)
         case .noForm(let lookup):
