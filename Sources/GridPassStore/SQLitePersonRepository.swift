@@ -26,26 +26,8 @@ public struct SQLitePersonRepository: PersonRepository {
             let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE place_id = ? AND id_index = ?"),
                                             arguments: [r.placeID, Data(index)])
             guard let existing else {
-                // A new person: coloured and signed before the insert, so that the row is
-                // written once, with its code, in the same transaction as the declaration.
-                let fresh = try Self.unusedRef(db)
-                let person = PersonRecord(ref: fresh, kind: r.kind, status: Self.initialStatus(r.kind), placeID: r.placeID,
-                                          name: r.name, room: r.room, department: r.department, meToken: meToken,
-                                          reviewReason: nil, createdAt: now, updatedAt: now)
-                var health = HealthRecord(person: person, statusVersion: 0, color: nil, reasons: [], code: nil,
-                                          declarations: [Self.declaration(r.declaration, now: now)], flags: [])
-                let update = try decide(health, try SQLiteHealthRepository.riskList(db))
-                try db.cachedStatement(sql: """
-                    INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
-                                        me_token, created_at, updated_at, status_version, color, reasons, code_payload,
-                                        code_color, code_version, code_issued_at, code_expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: StatementArguments([
-                        Data(fresh.bytes), r.kind.rawValue, person.status.rawValue, r.placeID, Data(index), Data(idBox),
-                        Data(phoneBox), r.name, r.room, r.department, meToken, now, now,
-                    ] + (update.map(SQLiteHealthRepository.columns(of:)) ?? [0, nil, "[]", nil, nil, nil, nil, nil])))
-                try Self.insertDeclaration(db, ref: fresh, r.declaration, source: "registration", now: now)
-                if let update { health = SQLiteHealthRepository.updated(health, with: update) }
+                let (person, health) = try Self.insertNew(db, r, index: index, idBox: idBox, phoneBox: phoneBox, meToken: meToken,
+                                                          now: now, decide: decide)
                 return (person, health, true)
             }
             // Only the holder of the registered phone may update it: knowing someone's
@@ -141,15 +123,38 @@ public struct SQLitePersonRepository: PersonRepository {
     /// The wall clock in milliseconds, for the order of new references and tokens only.
     static func clockMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// A time-ordered reference that no one has yet (`make` draws one; another draw is needed
-    /// only when the 32 random bits repeat those of a person made in the same millisecond).
-    static func unusedRef(_ db: Database, make: () throws -> PersonRef = { try PersonRef.timeOrdered(milliseconds: clockMilliseconds()) })
-        throws -> PersonRef {
+    /// A new person: coloured and signed before the insert, so that the row is written once,
+    /// with its code, in the same transaction as the declaration. Its reference is drawn by
+    /// `makeRef` (time-ordered); in the rare case that one is taken (its 32 random bits repeat
+    /// those of a person made in the same millisecond), the insert does nothing and another is
+    /// drawn, and the person coloured and signed again with it.
+    static func insertNew(_ db: Database, _ r: RegistrationData, index: [UInt8], idBox: [UInt8], phoneBox: [UInt8], meToken: String,
+                          now: Int64, decide: HealthDecision,
+                          makeRef: () throws -> PersonRef = { try PersonRef.timeOrdered(milliseconds: clockMilliseconds()) }) throws
+        -> (PersonRecord, HealthRecord) {
+        let risks = try SQLiteHealthRepository.riskList(db)
         while true {
-            let ref = try make()
-            let taken = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM person WHERE ref = ?)"),
-                                          arguments: [Data(ref.bytes)]) ?? false
-            if !taken { return ref }
+            let ref = try makeRef()
+            let person = PersonRecord(ref: ref, kind: r.kind, status: Self.initialStatus(r.kind), placeID: r.placeID,
+                                      name: r.name, room: r.room, department: r.department, meToken: meToken,
+                                      reviewReason: nil, createdAt: now, updatedAt: now)
+            var health = HealthRecord(person: person, statusVersion: 0, color: nil, reasons: [], code: nil,
+                                      declarations: [Self.declaration(r.declaration, now: now)], flags: [])
+            let update = try decide(health, risks)
+            try db.cachedStatement(sql: """
+                INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
+                                    me_token, created_at, updated_at, status_version, color, reasons, code_payload,
+                                    code_color, code_version, code_issued_at, code_expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (ref) DO NOTHING
+                """).execute(arguments: StatementArguments([
+                    Data(ref.bytes), r.kind.rawValue, person.status.rawValue, r.placeID, Data(index), Data(idBox),
+                    Data(phoneBox), r.name, r.room, r.department, meToken, now, now,
+                ] + (update.map(SQLiteHealthRepository.columns(of:)) ?? [0, nil, "[]", nil, nil, nil, nil, nil])))
+            guard db.changesCount == 1 else { continue }  // the reference was taken: draw another
+            try Self.insertDeclaration(db, ref: ref, r.declaration, source: "registration", now: now)
+            if let update { health = SQLiteHealthRepository.updated(health, with: update) }
+            return (person, health)
         }
     }
 

@@ -276,21 +276,39 @@ struct MeTokenTests {
 
 @Suite("new person references: time-ordered, never one already taken")
 struct PersonRefAllocationTests {
-    @Test("a reference already in the table is drawn again; the new person gets the next unused one")
+    @Test("a reference already in the table is drawn again: nothing half-stored, the person coloured and signed with the next unused one")
     func redraw() async throws {
         let suite = RegistrationStoreTests()
-        let (_, pool, store, _) = try suite.open()
+        let (_, pool, store, keyRing) = try suite.open()
         let places = try await suite.seed(store)
         let first = try await store.people.register(RegistrationStoreTests.registration(placeID: places.unit, kind: .resident,
                                                                                         declaration: RegistrationStoreTests.healthy),
                                                     now: RegistrationStoreTests.day0, decide: { _, _ in nil }).person.ref
         let fresh = try PersonRef.timeOrdered(milliseconds: 5)
         let draws = Mutex([first, first, fresh])
-        let chosen = try await pool.read { db in
-            try SQLitePersonRepository.unusedRef(db, make: { draws.withLock { $0.removeFirst() } })
+        let key = try #require(keyRing.keys().current(.healthCodes))
+        let calls = RegistrationStoreTests.Calls()
+        let second = RegistrationStoreTests.registration(placeID: places.unit, kind: .resident, name: "李四", seq: 2,
+                                                         declaration: RegistrationStoreTests.healthy)
+        let (person, health) = try await pool.write { db in
+            try SQLitePersonRepository.insertNew(db, second, index: Migration6StoreTests.bytes(32), idBox: [1, 2, 3], phoneBox: [4, 5, 6],
+                                                 meToken: "TOKEN-OF-THE-SECOND-PERSON", now: RegistrationStoreTests.day0,
+                                                 decide: RegistrationStoreTests.decide(key: key, now: RegistrationStoreTests.day0, calls: calls),
+                                                 makeRef: { draws.withLock { $0.removeFirst() } })
         }
-        #expect(chosen == fresh)
+        #expect(person.ref == fresh && health.person.ref == fresh)
         #expect(draws.withLock { $0.isEmpty }, "the taken reference was drawn twice, then the fresh one")
+        #expect(calls.all.map(\.0.person.ref) == [first, first, fresh], "coloured and signed again for each draw")
+        let code = try #require(health.code)
+        #expect(try HealthCode.verify(code.payload, keys: keyRing.keys(), now: RegistrationStoreTests.day0).get().person == fresh)
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT ref, name FROM person ORDER BY created_at, name").map { (Array($0["ref"] as Data), $0["name"] as String) }
+        }
+        #expect(rows.count == 2)
+        #expect(rows.contains { $0.0 == first.bytes && $0.1 == "张三华" }, "the first person is untouched")
+        #expect(rows.contains { $0.0 == fresh.bytes && $0.1 == "李四" })
+        let declarations = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM declaration WHERE person_ref = ?", arguments: [Data(fresh.bytes)]) }
+        #expect(declarations == 1)
     }
 
     @Test("references of people registered one after the other sort in registration order")
