@@ -1,8 +1,10 @@
 import GridPassCrypto
 
-/// The opaque reference to a person carried by a health code: 8 random bytes chosen by the
-/// store when the person is created. It is never derived from a name, identity number or phone,
-/// so a code reveals nothing about who holds it.
+/// The opaque reference to a person carried by a health code: 8 bytes chosen by the store when
+/// the person is created (`timeOrdered`: the low 32 bits of the creation time in milliseconds,
+/// then 32 random bits; references of older data directories are 8 random bytes). It is never
+/// derived from a name, identity number or phone, so a code reveals nothing about who holds it
+/// beyond when they registered.
 public struct PersonRef: Hashable, Sendable, CustomStringConvertible {
     public static let size = 8
 
