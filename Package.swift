@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "GridPassServerTests", dependencies: [
             "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging", "GridPassTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
     ]

@@ -43,6 +43,9 @@ final class ScanLogWriter: Service, Sendable {
                 await self.flush()
             }
         }
-        await flush()
+        // Shutting down, this task is cancelled, and GRDB refuses to start a write for a
+        // cancelled task (the last scans came back with CancellationError): write them from a
+        // task of their own.
+        await Task.detached { await self.flush() }.value
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import GridPassStore
 import GridPassCore
 import GridPassServer
 import GridPassTestSupport
@@ -286,5 +288,29 @@ struct VerifyTests {
                 #expect(try await status(header) == .unauthorized, "\(header)")
             }
         }
+    }
+}
+
+@Suite("Scan log over HTTP")
+struct ScanLogHTTPTests {
+    @Test("every answered scan is in the scan log once the server has stopped, the last ones (written at shutdown) included")
+    func everyScanLogged() async throws {
+        let app = try TestApp()
+        let sent = try await app.test { client, services in
+            let scene = try await Scene.make(client, services)
+            var results: [String] = []
+            for (code, checkpoint, token) in [(scene.payload, "CP-DJ-E", scene.guardGate), (scene.payload, "CP-HF-M", scene.guardHF),
+                                              (scene.payload + "A", "CP-DJ-E", scene.guardGate), ("GP1:NOPE", "CP-PSJM", scene.guardPSJM)] {
+                let (status, answer) = try await client.verify(code, at: checkpoint, token: token)
+                #expect(status == .ok)
+                results.append(try #require(answer["result"] as? String))
+            }
+            return results
+        }
+        #expect(sent == ["pass", "stop", "invalid", "invalid"])
+        // The app has stopped: whatever it acknowledged must be in the database now.
+        let pool = try DataDirectory(path: app.config.dataDirectory).openDatabase()
+        let logged = try await pool.read { db in try String.fetchAll(db, sql: "SELECT result FROM scan ORDER BY id") }
+        #expect(logged == sent, "\(logged)")
     }
 }
