@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),  // tests only
     ],
     targets: [
@@ -43,6 +44,7 @@ let package = Package(
             "GridPassCore", "GridPassCrypto",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "Atomics", package: "swift-atomics"),
         ], swiftSettings: swiftSettings),
         .target(name: "GridPassServer", dependencies: [
             "GridPassCore", "GridPassStore", "QRImaging", "GridPassResources", "GridPassCrypto",

@@ -5,6 +5,7 @@ import Synchronization
 /// run in the next transaction, each inside its own savepoint (a failing one rolls back alone),
 /// and every caller is answered after that one commit and its single disk flush. Under load a
 /// burst of registrations costs one fsync instead of one each; alone, a write commits at once.
+/// Every commit is counted in the data directory's `ChangeCounter` before anyone is answered.
 final class GroupCommit: Sendable {
     private struct Job: Sendable {
         /// Runs the work and keeps its result; with `savepoint` inside its own savepoint (a
@@ -20,9 +21,13 @@ final class GroupCommit: Sendable {
     }
 
     private let db: DatabasePool
+    private let changes: ChangeCounter
     private let state = Mutex(State())
 
-    init(_ db: DatabasePool) { self.db = db }
+    init(_ db: DatabasePool, changes: ChangeCounter) {
+        self.db = db
+        self.changes = changes
+    }
 
     /// Runs `work` in a write transaction shared with other waiting writes; returns once committed.
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -84,6 +89,7 @@ final class GroupCommit: Sendable {
                 } catch {
                     try await db.write { db in for run in runs { try run(db, true) } }
                 }
+                changes.bump()
                 for job in batch { job.finish(nil) }
             } catch {
                 for job in batch { job.finish(error) }

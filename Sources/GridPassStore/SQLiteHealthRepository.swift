@@ -8,11 +8,14 @@ public struct SQLiteHealthRepository: HealthRepository {
     let writer: GroupCommit
     /// Read-only connections used only synchronously, for the scan hot path (see `standingNow`).
     let hotReaders: HotReaders
+    /// Standings read since the last change to anyone (see `standing`).
+    let standings: StandingCache
 
-    init(_ db: DatabasePool, writer: GroupCommit, hot: HotReaders) {
+    init(_ db: DatabasePool, writer: GroupCommit, hot: HotReaders, standings: StandingCache) {
         self.db = db
         self.writer = writer
         self.hotReaders = hot
+        self.standings = standings
     }
 
     public func healthRecord(_ ref: PersonRef) async throws -> HealthRecord? {
@@ -124,11 +127,19 @@ public struct SQLiteHealthRepository: HealthRepository {
         }
     }
 
+    /// A scan's read of a person. From `standings` while no write to anyone has been committed,
+    /// by this process or another, since it was read (`ChangeCounter`); otherwise from the
+    /// database. The count is taken before the read, so a commit that races with it leaves an
+    /// entry that the next scan already finds out of date.
     public func standing(_ ref: PersonRef) async throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)? {
-        try standingNow(ref)
+        let stamp = standings.stamp()
+        if let cached = standings.value(for: ref, stamp: stamp) { return cached }
+        guard let read = try standingNow(ref) else { return nil }
+        standings.store(read, for: ref, stamp: stamp)
+        return read
     }
 
-    /// The hot path of every scan: one primary-key read, done on the calling thread on a free
+    /// The database read behind `standing`: one primary-key read, done on the calling thread on a free
     /// hot-reader connection (see `HotReaders`), because hopping to a reader queue and back
     /// costs far more than the read itself. Each read sees everything committed before it, by
     /// this process or another.

@@ -32,12 +32,11 @@ struct Migration7StoreTests {
             #expect(Int64(standing.statusVersion) == stored["status_version"] as Int64 && standing.placeID == stored["place_id"] as Int64)
             #expect(standing.name == stored["name"] as String)
         }
-        // A change after the migration is in the index too.
-        try await pool.write { db in
-            try db.execute(sql: "UPDATE person SET status = 'active', status_version = 9, name = '新名字' WHERE ref = ?", arguments: [Data(people[2].bytes)])
-        }
+        // Changes after the migration (through the repositories, as every write goes) are in the index too.
+        _ = try await store.people.review(personID: people[2].hex, approve: true, reason: nil, now: Migration6StoreTests.day0 + 600)
+        _ = try await store.health.apply(people[2]) { _, _ in HealthUpdate(statusVersion: 9, color: .green, reasons: [], code: nil) }
         let changed = try #require(try await store.health.standing(people[2]))
-        #expect(changed.status == .active && changed.statusVersion == 9 && changed.name == "新名字")
+        #expect(changed.status == .active && changed.statusVersion == 9 && changed.name == "人2")
         #expect(try await store.health.standing(try PersonRef.random()) == nil)
     }
 }
