@@ -30,13 +30,14 @@ public struct VerifyService: Sendable {
         public var jsonBytes: [UInt8] {
             var out: [UInt8] = []
             out.reserveCapacity(192)
-            func field(_ key: StaticString, _ value: String?, first: Bool = false) {
-                if !first { out.append(UInt8(ascii: ",")) }
+            func field(_ key: StaticString, _ value: String?) {
+                out.append(UInt8(ascii: ","))
                 out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
                 if let value { JSONWriter.writeString(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
             }
-            out.append(UInt8(ascii: "{"))
-            field(#""checked_at":"#, isoTime(checkedAt), first: true)
+            out.append(contentsOf: #"{"checked_at":""#.utf8)
+            UTCTimestamp.append(checkedAt, to: &out)  // digits, '-', ':', 'T' and 'Z': nothing to escape
+            out.append(UInt8(ascii: "\""))
             field(#""color":"#, verdict.color?.rawValue)
             field(#""name":"#, maskedName)
             field(#""place":"#, place)
