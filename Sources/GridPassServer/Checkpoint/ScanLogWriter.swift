@@ -30,6 +30,9 @@ final class ScanLogWriter: Service, Sendable {
         guard !batch.isEmpty else { return }
         do {
             try await health.logScans(batch)
+        } catch is CancellationError {
+            // Shutting down: `run` writes them from a task of its own.
+            queue.withLock { $0.insert(contentsOf: batch, at: 0) }
         } catch {
             logger.error("scan log write failed; scans kept for the next try", metadata: ["count": "\(batch.count)", "error": "\(error)"])
             queue.withLock { $0.insert(contentsOf: batch, at: 0) }
