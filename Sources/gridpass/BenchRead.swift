@@ -23,15 +23,14 @@ struct BenchRead: AsyncParsableCommand {
     func run() async throws {
         let services = try await openServices(data)
         let keys = services.keyRing.keys()
-        let refs = try String(contentsOfFile: codes, encoding: .utf8).split(separator: "\n").compactMap {
-            try? HealthCode.verify(String($0), keys: keys, now: Int64(Date().timeIntervalSince1970)).get().person
-        }
-        guard !refs.isEmpty else { throw ValidationError("--codes: no valid code in \(codes)") }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let cpuStart = Glibc.clock()
+        // The valid codes of the file with their person references, read once.
+        let now = Int64(Date().timeIntervalSince1970)
+        let samples: [(payload: String, ref: PersonRef)] = try String(contentsOfFile: codes, encoding: .utf8)
+            .split(separator: "\n").compactMap { line in
+                (try? HealthCode.verify(String(line), keys: keys, now: now).get().person).map { (String(line), $0) }
+            }
+        guard !samples.isEmpty else { throw ValidationError("--codes: no valid code in \(codes)") }
         let health = services.health
-        let payloads = try String(contentsOfFile: codes, encoding: .utf8).split(separator: "\n").map(String.init)
         let verifier = VerifyService(services: services, log: { _ in })
         var place: PlacePath?
         if let checkpoint {
@@ -39,16 +38,19 @@ struct BenchRead: AsyncParsableCommand {
             guard place != nil else { throw ValidationError("--checkpoint: no checkpoint has the code \(checkpoint)") }
         }
         let at = place
+        let clock = ContinuousClock()
+        let start = clock.now
+        let cpuStart = Glibc.clock()
         let (reads, found) = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
             for task in 0..<max(1, tasks) {
                 group.addTask {
                     var reads = 0, found = 0
                     while clock.now - start < .seconds(seconds) {
                         for _ in 0..<1000 {
-                            let i = (reads * 7 + task) % refs.count
+                            let sample = samples[(reads * 7 + task) % samples.count]
                             if let at {
-                                if try await verifier.verify(payloads[i], at: at).verdict.result == .pass { found += 1 }
-                            } else if try await health.standing(refs[i]) != nil { found += 1 }
+                                if try await verifier.verify(sample.payload, at: at).verdict.result == .pass { found += 1 }
+                            } else if try await health.standing(sample.ref) != nil { found += 1 }
                             reads += 1
                         }
                     }
