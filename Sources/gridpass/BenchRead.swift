@@ -7,8 +7,10 @@ import GridPassCore
 import GridPassServer
 
 /// `gridpass bench read`: the scan's person read (`HealthRepository.standing`) in a loop on
-/// `--tasks` tasks at once, for the codes of a `bench seed` sample file: what one database read
-/// costs a scan, without HTTP. Prints `reads_per_sec=… ns_per_read=…` (wall time per read of
+/// `--tasks` tasks at once, for the codes of a `bench seed` sample file: what the read costs a
+/// scan, without HTTP. The read goes through the scans' standing cache, so after the first pass
+/// over the sample (nothing being written meanwhile) it times cache hits; the database read
+/// itself is what the first pass and any miss cost. Prints `reads_per_sec=… ns_per_read=…` (wall time per read of
 /// all tasks together) and `cpu_ns_per_read=…` (the process's CPU time per read).
 struct BenchRead: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "read", abstract: "Time the scan's person read.")
