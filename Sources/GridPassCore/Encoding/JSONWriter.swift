@@ -41,6 +41,18 @@ public enum JSONWriter {
         }
     }
 
+    /// Appends `json`, already JSON (punctuation and keys of a fixed answer), as it is.
+    public static func writeRaw(_ json: StaticString, into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: json.utf8Start, count: json.utf8CodeUnitCount))
+    }
+
+    /// Appends the instant as a JSON string, `"2026-11-27T09:30:00Z"` (`UTCTimestamp`: nothing to escape).
+    public static func writeTimestamp(_ unixSeconds: Int64, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        UTCTimestamp.append(unixSeconds, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in s.utf8 {

@@ -31,19 +31,17 @@ public struct VerifyService: Sendable {
             var out: [UInt8] = []
             out.reserveCapacity(192)
             func field(_ key: StaticString, _ value: String?) {
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-                if let value { JSONWriter.writeString(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
+                JSONWriter.writeRaw(key, into: &out)
+                if let value { JSONWriter.writeString(value, into: &out) } else { JSONWriter.writeRaw("null", into: &out) }
             }
-            out.append(contentsOf: #"{"checked_at":""#.utf8)
-            UTCTimestamp.append(checkedAt, to: &out)  // digits, '-', ':', 'T' and 'Z': nothing to escape
-            out.append(UInt8(ascii: "\""))
-            field(#""color":"#, verdict.color?.rawValue)
-            field(#""name":"#, maskedName)
-            field(#""place":"#, place)
-            field(#""reason":"#, verdict.reason)
-            field(#""result":"#, verdict.result.rawValue)
-            out.append(UInt8(ascii: "}"))
+            JSONWriter.writeRaw(#"{"checked_at":"#, into: &out)
+            JSONWriter.writeTimestamp(checkedAt, into: &out)
+            field(#","color":"#, verdict.color?.rawValue)
+            field(#","name":"#, maskedName)
+            field(#","place":"#, place)
+            field(#","reason":"#, verdict.reason)
+            field(#","result":"#, verdict.result.rawValue)
+            JSONWriter.writeRaw("}", into: &out)
             return out
         }
     }

@@ -58,28 +58,25 @@ struct IntakeService: Sendable {
     func json(_ person: PersonRecord, code: StoredCode?) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(320)
-        func key(_ name: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) }
-        key(#"{"health_code":"#)
-        if let code {
-            key(#"{"color":"#)
-            JSONWriter.writeString(code.color.rawValue, into: &out)
-            key(#","expires_at":"#)
-            JSONWriter.writeString(isoTime(code.expiresAt), into: &out)
-            key(#","payload":"#)
-            JSONWriter.writeString(code.payload, into: &out)
-            key("}")
-        } else {
-            key("null")
+        func field(_ key: StaticString, _ value: String) {
+            JSONWriter.writeRaw(key, into: &out)
+            JSONWriter.writeString(value, into: &out)
         }
-        key(#","kind":"#)
-        JSONWriter.writeString(person.kind.rawValue, into: &out)
-        key(#","me_url":"#)
-        JSONWriter.writeString(meURL(person), into: &out)
-        key(#","person_id":"#)
-        JSONWriter.writeString(person.id, into: &out)
-        key(#","status":"#)
-        JSONWriter.writeString(person.status.rawValue, into: &out)
-        key("}")
+        JSONWriter.writeRaw(#"{"health_code":"#, into: &out)
+        if let code {
+            field(#"{"color":"#, code.color.rawValue)
+            JSONWriter.writeRaw(#","expires_at":"#, into: &out)
+            JSONWriter.writeTimestamp(code.expiresAt, into: &out)
+            field(#","payload":"#, code.payload)
+            JSONWriter.writeRaw("}", into: &out)
+        } else {
+            JSONWriter.writeRaw("null", into: &out)
+        }
+        field(#","kind":"#, person.kind.rawValue)
+        field(#","me_url":"#, meURL(person))
+        field(#","person_id":"#, person.id)
+        field(#","status":"#, person.status.rawValue)
+        JSONWriter.writeRaw("}", into: &out)
         return out
     }
 }
