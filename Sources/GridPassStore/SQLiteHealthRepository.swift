@@ -131,7 +131,7 @@ public struct SQLiteHealthRepository: HealthRepository {
     /// by this process or another, since it was read (`ChangeCounter`); otherwise from the
     /// database. The count is taken before the read, so a commit that races with it leaves an
     /// entry that the next scan already finds out of date.
-    public func standing(_ ref: PersonRef) async throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)? {
+    public func standing(_ ref: PersonRef) async throws -> StoredStanding? {
         let stamp = standings.stamp()
         if let cached = standings.value(for: ref, stamp: stamp) { return cached }
         guard let read = try standingNow(ref) else { return nil }
@@ -143,7 +143,7 @@ public struct SQLiteHealthRepository: HealthRepository {
     /// hot-reader connection (see `HotReaders`), because hopping to a reader queue and back
     /// costs far more than the read itself. Each read sees everything committed before it, by
     /// this process or another.
-    func standingNow(_ ref: PersonRef) throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)? {
+    func standingNow(_ ref: PersonRef) throws -> StoredStanding? {
         try hotReaders.row(Self.standingSQL, blob: ref.bytes) { row in
             (PersonKind(rawValue: row.text(0)) ?? .resident, PersonRecord.Status(rawValue: row.text(1)) ?? .pending,
              UInt32(truncatingIfNeeded: row.int64(2)), row.int64(3), row.text(4))

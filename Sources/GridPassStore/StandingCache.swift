@@ -9,10 +9,8 @@ import Synchronization
 /// expire after `ttl`, which bounds how long a change could go unseen if a process died between
 /// its commit and counting it.
 final class StandingCache: Sendable {
-    typealias Standing = (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)
-
     private struct Entry: Sendable {
-        let standing: Standing
+        let standing: StoredStanding
         let expires: ContinuousClock.Instant
     }
 
@@ -38,9 +36,9 @@ final class StandingCache: Sendable {
     func stamp() -> UInt64 { changes.current }
 
     /// The cached standing, if it was read under `stamp` and has not expired.
-    func value(for ref: PersonRef, stamp: UInt64) -> Standing? {
+    func value(for ref: PersonRef, stamp: UInt64) -> StoredStanding? {
         let now = ContinuousClock.now
-        return state.withLock { state -> Standing? in
+        return state.withLock { state -> StoredStanding? in
             guard state.stamp == stamp else {
                 if stamp > state.stamp {  // something changed: everything read before is out of date
                     state.entries.removeAll(keepingCapacity: true)
@@ -54,7 +52,7 @@ final class StandingCache: Sendable {
     }
 
     /// Keeps what was read under `stamp`, unless the count has moved on since.
-    func store(_ standing: Standing, for ref: PersonRef, stamp: UInt64) {
+    func store(_ standing: StoredStanding, for ref: PersonRef, stamp: UInt64) {
         let expires = ContinuousClock.now + ttl
         state.withLock { state in
             guard state.stamp == stamp else { return }

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Change counter and standing cache")
 struct StandingCacheTests {
-    static let standing: StandingCache.Standing = (.resident, .active, 3, 6, "张三华")
+    static let standing: StoredStanding = (.resident, .active, 3, 6, "张三华")
 
     @Test("the counter file is private (0600), starts at 0, and two openings (two processes) see each other's counts")
     func counterShared() throws {

@@ -18,7 +18,7 @@ struct Standing: Equatable, Sendable, CustomStringConvertible {
         (self.kind, self.status, self.statusVersion, self.placeID, self.name) = (kind, status, statusVersion, placeID, name)
     }
 
-    init?(_ t: (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)?) {
+    init?(_ t: StoredStanding?) {
         guard let t else { return nil }
         self.init(kind: t.kind, status: t.status, statusVersion: t.statusVersion, placeID: t.placeID, name: t.name)
     }

@@ -72,6 +72,9 @@ public struct ScanRecord: Sendable {
     }
 }
 
+/// What a scan reads about a person: kind, status, status version, place and name.
+public typealias StoredStanding = (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)
+
 /// Health codes, reports, flags, risk regions and scans.
 public protocol HealthRepository: Sendable {
     func healthRecord(_ ref: PersonRef) async throws -> HealthRecord?
@@ -85,7 +88,7 @@ public protocol HealthRepository: Sendable {
     /// the last `lookbackDays` days name that region.
     func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> [PersonRef]
     /// Standing for verification; nil when no person has that reference.
-    func standing(_ ref: PersonRef) async throws -> (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)?
+    func standing(_ ref: PersonRef) async throws -> StoredStanding?
     func logScan(_ scan: ScanRecord) async throws
     /// Logs many scans in one transaction.
     func logScans(_ scans: [ScanRecord]) async throws
