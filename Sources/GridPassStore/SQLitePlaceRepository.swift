@@ -4,12 +4,12 @@ import GridPassCore
 /// Places and posters in SQLite.
 public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     let db: DatabasePool
-    /// For the poster serial, read on every scan of a poster (nil: read through the pool).
-    let hot: HotReaders?
+    /// For the poster serial, read on every scan of a poster.
+    let hot: HotReaders
 
-    public init(_ db: DatabasePool) {
-        self.db = db
-        self.hot = nil
+    /// On its own (`SQLiteStore` shares its hot readers with the other repositories).
+    public init(_ db: DatabasePool) throws {
+        try self.init(db, hot: HotReaders(path: db.path, count: 1))
     }
 
     init(_ db: DatabasePool, hot: HotReaders) {
@@ -65,9 +65,7 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func posterSerial(placeID: Int64) async throws -> Int? {
-        let sql = "SELECT poster_serial FROM place WHERE id = ?"
-        guard let hot else { return try await db.read { db in try Int.fetchOne(db, sql: sql, arguments: [placeID]) } }
-        return try hot.row(sql, int64: placeID) { Int($0.int64(0)) }
+        try hot.row("SELECT poster_serial FROM place WHERE id = ?", int64: placeID) { Int($0.int64(0)) }
     }
 
     public func path(placeID: Int64) async throws -> PlacePath? {

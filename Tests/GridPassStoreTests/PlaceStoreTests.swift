@@ -23,7 +23,7 @@ struct PlaceStoreTests {
 
     func open() throws -> (DataDirectory, SQLitePlaceRepository) {
         let data = try DataDirectory(path: try makeTemporaryDirectory().path)
-        return (data, SQLitePlaceRepository(try data.openDatabase()))
+        return (data, try SQLitePlaceRepository(try data.openDatabase()))
     }
 
     @Test("import, doors in tree order, paths")

@@ -11,7 +11,7 @@ struct StaffStoreTests {
         let url = try dir ?? makeTemporaryDirectory()
         let data = try DataDirectory(path: url.path)
         let db = try data.openDatabase()
-        return (url, data, SQLiteStaffRepository(db), SQLiteUserRepository(db), SQLitePlaceRepository(db))
+        return (url, data, SQLiteStaffRepository(db), SQLiteUserRepository(db), try SQLitePlaceRepository(db))
     }
 
     @Test("sessions are found by the hash of their id, touched and deleted")
