@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "In-process benchmarks (used by scripts/bench).",
         shouldDisplay: false,
-        subcommands: [BenchPosters.self, BenchVerify.self, BenchSeed.self, BenchRead.self]
+        subcommands: [BenchPosters.self, BenchVerify.self, BenchSeed.self, BenchRead.self, BenchIntake.self]
     )
 }
 

@@ -83,9 +83,9 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: String) throws(JSONParseError) {
-        let w = Array(word.utf8)
-        guard bytes.count - pos >= w.count, Array(bytes[pos..<pos + w.count]) == w else { throw error("unexpected character") }
+    private mutating func literal(_ word: StaticString) throws(JSONParseError) {
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        guard bytes.count - pos >= w.count, bytes[pos..<pos + w.count].elementsEqual(w) else { throw error("unexpected character") }
         pos += w.count
     }
 
@@ -139,7 +139,17 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONParseError) -> String {
         pos += 1  // the opening quote
-        var out = [UInt8]()
+        // Most strings have no escape: find the closing quote and make the String in one go.
+        var end = pos
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let start = pos
+            pos = end + 1
+            guard let s = String(validating: bytes[start..<end], as: UTF8.self) else { throw error("a string is not valid UTF-8") }
+            return s
+        }
+        var out = Array(bytes[pos..<end])
+        pos = end
         while true {
             guard let c = peek else { throw error("unterminated string") }
             pos += 1

@@ -4,7 +4,8 @@ struct FieldCollector {
     let fields: [String: FieldValue]
     let source: InputSource
     private(set) var errors: [FieldError] = []
-    private var asked: Set<String> = []
+    /// The fields a rule took (a dozen at most: a list is quicker than hashing them).
+    private var asked: [String] = []
 
     init(_ fields: [String: FieldValue], source: InputSource) {
         self.fields = fields
@@ -13,7 +14,7 @@ struct FieldCollector {
 
     /// Applies `rule` to the raw value of `field` (nil when absent); nil when it fails.
     mutating func take<T>(_ field: String, _ rule: (FieldValue?) -> Result<T, FieldError>) -> T? {
-        asked.insert(field)
+        asked.append(field)
         switch rule(fields[field]) {
         case .success(let value): return value
         case .failure(let error):
@@ -36,7 +37,8 @@ struct FieldCollector {
     /// Adds an `unknown_field` error for each field (sorted by name) that no rule took and that
     /// the source does not ignore. `label` names the form for the message.
     mutating func rejectUnasked(form label: (en: String, zh: String)) {
-        for name in fields.keys.sorted() where !asked.contains(name) && !source.ignoredFields.contains(name) {
+        let unasked = fields.keys.filter { !asked.contains($0) && !source.ignoredFields.contains($0) }
+        for name in unasked.sorted() {
             let shown = TextNormalization.quoted(name, limit: 40)
             errors.append(FieldError(field: name, code: .unknownField,
                                      message: "The \(label.en) has no field \(shown).",

@@ -18,7 +18,8 @@ public struct IdentityNumber: Sendable, Hashable {
 
     /// Full-width digits and `Ｘ`/`ｘ` become ASCII, every space (U+3000 too) goes, `x` becomes `X`.
     public static func normalize(_ text: some StringProtocol) -> String {
-        TextNormalization.removingWhitespace(TextNormalization.halfWidth(text))
+        if text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "X") }) { return String(text) }
+        return TextNormalization.removingWhitespace(TextNormalization.halfWidth(text))
             .map { $0 == "x" ? "X" : $0 }
             .reduce(into: "") { $0.append($1) }
     }

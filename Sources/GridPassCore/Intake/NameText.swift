@@ -23,6 +23,11 @@ enum NameText {
 
     /// The cleaned text, or the first problem found (control characters and markup first).
     static func clean(_ text: some StringProtocol, allowDigits: Bool) -> Result<String, Problem> {
+        // Most names are CJK ideographs (U+4E00–U+9FFF, every one a letter) or ASCII letters only,
+        // without spaces or dots: nothing to clean.
+        if text.unicodeScalars.allSatisfy({ s in
+            (0x4E00...0x9FFF).contains(s.value) || (0x41...0x5A).contains(s.value) || (0x61...0x7A).contains(s.value)
+        }) { return .success(String(text)) }
         let trimmed = TextNormalization.halfWidth(text).trimmingSpaces
         if trimmed.unicodeScalars.contains(where: isInvisible) { return .failure(.control) }
         if trimmed.unicodeScalars.contains(where: markup.contains) { return .failure(.markup) }

@@ -7,6 +7,8 @@ public enum PhoneNumber {
     /// Full-width characters to ASCII, spaces and dashes removed, and a `+86`, `0086` or `86`
     /// country prefix dropped when 11 digits follow it.
     public static func normalize(_ text: some StringProtocol) -> String {
+        // Only ASCII digits: a country prefix is dropped only when 11 digits follow it.
+        if text.utf8.count <= 12, TextNormalization.isASCIIDigits(text) { return String(text) }
         var scalars = String.UnicodeScalarView()
         for s in TextNormalization.halfWidth(text).unicodeScalars where !s.properties.isWhitespace && !dashes.contains(s) {
             scalars.append(s)

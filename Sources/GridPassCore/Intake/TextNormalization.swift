@@ -3,7 +3,9 @@ enum TextNormalization {
     /// Full-width ASCII forms (U+FF01–U+FF5E, e.g. `０`–`９`, `Ｘ`, `＋`) become ASCII and the
     /// ideographic space U+3000 a plain space, as Chinese input methods often type them.
     static func halfWidth(_ text: some StringProtocol) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return String(text) }  // ASCII: nothing to change
+        // U+FF01–U+FF5E are EF BC 81–EF BD 9E in UTF-8 and U+3000 is E3 80 80: without those lead
+        // bytes (ASCII, common Chinese text) there is nothing to change.
+        if !text.utf8.contains(where: { $0 == 0xEF || $0 == 0xE3 }) { return String(text) }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -23,6 +25,12 @@ enum TextNormalization {
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars where !scalar.properties.isWhitespace { out.append(scalar) }
         return String(out)
+    }
+
+    /// `scalar.properties.isWhitespace`, without the property look-up for ASCII (tab to carriage
+    /// return and space are its only ASCII white space).
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
     }
 
     static func isASCIIDigits(_ text: some StringProtocol) -> Bool {

@@ -150,8 +150,10 @@ extension String {
     /// The string without leading and trailing spaces and tabs (no Foundation).
     public var trimmingSpaces: String {
         let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if let first = scalars.first, let last = scalars.last,
+           !TextNormalization.isWhitespace(first), !TextNormalization.isWhitespace(last) { return self }
+        guard let start = scalars.firstIndex(where: { !TextNormalization.isWhitespace($0) }) else { return "" }
+        let end = scalars.lastIndex(where: { !TextNormalization.isWhitespace($0) })!
         return String(scalars[start...end])
     }
 }

@@ -45,10 +45,17 @@ public struct AppServices: Sendable {
         let rules = try await loadRules(choice, settings: store.places)
         return AppServices(data: data, places: store.places, settings: store.places, people: store.people,
                            users: store.users, health: store.health, staff: SQLiteStaffRepository(db), keyRing: keyRing,
-                           regions: try RegionTable(csv: GridPassResources.text("regions/regions.csv")),
+                           regions: try RegionTable(csv: GridPassResources.text(regionsFile)),
                            rules: rules, pages: try await Pages.load(), stats: SQLiteStats(db),
                            placeCache: PlaceCache(places: store.places))
     }
+
+    /// The table of administrative regions shipped under `Resources/regions`.
+    public static func regionTable() throws -> RegionTable {
+        try RegionTable(csv: GridPassResources.text(regionsFile))
+    }
+
+    static let regionsFile = "regions/regions.csv"
 
     /// The code lifetime the server last ran with (CLI commands sign codes the same way).
     public func codeTTL() async throws -> Int {
