@@ -62,7 +62,7 @@ extension FieldValue {
     /// The fields of a JSON object body, or nil when the value is not an object.
     public static func objectFields(_ value: JSONValue) -> [String: FieldValue]? {
         guard case .object(let members) = value else { return nil }
-        var fields: [String: FieldValue] = [:]
+        var fields = [String: FieldValue](minimumCapacity: members.count)
         for (key, member) in members { fields[key] = FieldValue(member) }
         return fields
     }

@@ -15,12 +15,16 @@ final class Metrics: Sendable {
     /// increment itself on every request.
     private let requestHandles = Mutex<[RequestLabels: RequestHandles]>([:])
     private let verificationHandles = Mutex<[VerificationLabels: Counter]>([:])
+    private let registrationHandles = Mutex<[RegistrationLabels: Counter]>([:])
 
     private struct RequestLabels: Hashable {
         let method: String, route: String, status: Int
     }
     private struct RequestHandles {
         let count: Counter, latency: DurationHistogram
+    }
+    private struct RegistrationLabels: Hashable {
+        let kind: PersonKind, created: Bool
     }
     private struct VerificationLabels: Hashable {
         let result: Verdict.Result, reason: String
@@ -61,8 +65,9 @@ final class Metrics: Sendable {
 
     /// A registration stored: a new person, or the same identity number again at that place.
     func registered(_ kind: PersonKind, created: Bool) {
-        registry.makeCounter(descriptor: Self.registrations, labels: [("kind", kind.rawValue), ("outcome", created ? "created" : "updated")])
-            .increment()
+        Self.handle(RegistrationLabels(kind: kind, created: created), in: registrationHandles) {
+            registry.makeCounter(descriptor: Self.registrations, labels: [("kind", kind.rawValue), ("outcome", created ? "created" : "updated")])
+        }.increment()
     }
 
     /// A verdict given at a checkpoint (or by the verify command).
