@@ -16,7 +16,15 @@ final class ChangeCounter: @unchecked Sendable {
     private let region: UnsafeMutableRawPointer
     private let counter: UnsafeAtomic<UInt64>
 
-    init(path: String) throws {
+    /// What a count is kept for: each has its own 8 bytes of the file.
+    enum Slot: Int {
+        /// Commits that wrote people, their codes or the risk list (`GroupCommit`).
+        case people = 0
+        /// Writes of the key ring file (`KeyRing`).
+        case keys = 1
+    }
+
+    init(path: String, slot: Slot = .people) throws {
         try DataDirectory.createPrivateFile(path)
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
@@ -29,7 +37,7 @@ final class ChangeCounter: @unchecked Sendable {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
         region = mapped
-        counter = UnsafeAtomic(at: mapped.bindMemory(to: UnsafeAtomic<UInt64>.Storage.self, capacity: 1))
+        counter = UnsafeAtomic(at: (mapped + 8 * slot.rawValue).bindMemory(to: UnsafeAtomic<UInt64>.Storage.self, capacity: 1))
     }
 
     /// The number of commits so far.

@@ -11,6 +11,10 @@ public struct DataDirectory: Sendable {
     public let url: URL
     public var databasePath: String { url.appendingPathComponent("gridpass.sqlite").path }
     public var keyRingPath: String { url.appendingPathComponent("keyring.json").path }
+    /// The counts of changes shared by the processes on this directory (`ChangeCounter`).
+    var changesPath: String { Self.changesPath(of: databasePath) }
+
+    static func changesPath(of databasePath: String) -> String { databasePath + "-changes" }
 
     public init(path: String) throws {
         // New files of this process are private whatever the caller's umask.
@@ -48,7 +52,7 @@ public struct DataDirectory: Sendable {
 
     /// Opens the key ring, creating a key of every purpose that has none.
     public func openKeyRing() throws -> KeyRing {
-        try KeyRing(path: keyRingPath)
+        try KeyRing(path: keyRingPath, changes: try ChangeCounter(path: changesPath, slot: .keys))
     }
 
     /// Creates an empty file with mode 0600 if none exists; tightens the mode of an existing one.

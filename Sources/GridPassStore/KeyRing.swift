@@ -41,13 +41,21 @@ public final class KeyRing: Sendable {
         var keys: KeySet
         var version: FileVersion
         var checkedAt: UInt64
+        /// `changes` when the file was last read.
+        var changeCount: UInt64?
     }
 
     public let path: String
     private let state: Mutex<State>
+    /// Counts the writes of the file by any process on the data directory (`rotate`, or a first
+    /// opening that adds keys), so that a signer learns of a new key from one atomic load
+    /// instead of a `stat` of the file at every signature. Nil: the file is checked every time.
+    private let changes: ChangeCounter?
 
-    init(path: String) throws {
+    init(path: String, changes: ChangeCounter? = nil) throws {
         self.path = path
+        self.changes = changes
+        let count = changes?.current
         let (entries, version) = try Self.withLock(path) {
             var entries = try Self.read(path)
             var changed = false
@@ -55,19 +63,26 @@ public final class KeyRing: Sendable {
                 entries.append(try Self.newEntry(purpose, after: entries))
                 changed = true
             }
-            if changed { try Self.write(entries, to: path) }
+            if changed {
+                try Self.write(entries, to: path)
+                changes?.bump()
+            }
             return (entries, Self.version(path))
         }
-        state = Mutex(State(keys: try Self.keySet(entries), version: version, checkedAt: Self.now()))
+        state = Mutex(State(keys: try Self.keySet(entries), version: version, checkedAt: Self.now(), changeCount: count))
     }
 
     /// The keys in force. Checks the file for changes at most once a second, or at once with
-    /// `refresh` (signers do, so a key rotated by a CLI command signs from the next code on).
+    /// `refresh` (signers do, so a key rotated by a CLI command signs from the next code on) —
+    /// with a change counter, only when the counter says that the file was written since.
     public func keys(refresh: Bool = false) -> KeySet {
         state.withLock { state in
             let now = Self.now()
-            guard refresh || now &- state.checkedAt > 1_000_000_000 else { return state.keys }
+            let count = changes?.current
+            let signalled = refresh && (count == nil || count != state.changeCount)
+            guard signalled || now &- state.checkedAt > 1_000_000_000 else { return state.keys }
             state.checkedAt = now
+            state.changeCount = count
             let version = Self.version(path)
             guard version != state.version, let entries = try? Self.read(path), let keys = try? Self.keySet(entries)
             else { return state.keys }
@@ -103,10 +118,12 @@ public final class KeyRing: Sendable {
                 added.append(entry)
             }
             try Self.write(entries, to: path)
+            changes?.bump()
             return (entries, added, Self.version(path))
         }
         let keys = try Self.keySet(all)
-        state.withLock { $0 = State(keys: keys, version: version, checkedAt: Self.now()) }
+        // changeCount nil: the next refresh reads the file once more (another process may have written it since).
+        state.withLock { $0 = State(keys: keys, version: version, checkedAt: Self.now(), changeCount: nil) }
         return added
     }
 

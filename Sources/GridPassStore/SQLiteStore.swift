@@ -11,7 +11,7 @@ public struct SQLiteStore: Sendable {
     public let health: SQLiteHealthRepository
 
     public init(_ db: DatabasePool, keyRing: KeyRing) throws {
-        let changes = try ChangeCounter(path: db.path + "-changes")
+        let changes = try ChangeCounter(path: DataDirectory.changesPath(of: db.path))
         let writer = GroupCommit(db, changes: changes)
         let hot = try HotReaders(path: db.path, count: 4)
         places = SQLitePlaceRepository(db, hot: hot)

@@ -1,6 +1,6 @@
 import Foundation
 import GridPassCore
-import GridPassStore
+@testable import GridPassStore
 import GridPassTestSupport
 import Testing
 
@@ -68,7 +68,7 @@ struct PlaceStoreTests {
     func keyRing() async throws {
         let (data, _) = try open()
         let ring = try data.openKeyRing()
-        for path in [data.databasePath, data.keyRingPath] {
+        for path in [data.databasePath, data.keyRingPath, data.changesPath] {
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(path)")
         }

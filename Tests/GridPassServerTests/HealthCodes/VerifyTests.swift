@@ -266,6 +266,15 @@ struct VerifyTests {
             #expect(after == added[0].id && after != before)
             #expect(try await client.verify(scene.payload, at: "CP-DJ-E", token: scene.guardGate).1["result"] as? String == "pass")
             #expect(try await client.verify(fresh, at: "CP-DJ-E", token: scene.guardGate).1["result"] as? String == "pass")
+
+            // A rotation by another process on the data directory (`gridpass keys rotate` while serving)
+            // signs the very next code.
+            let cli = try DataDirectory(path: services.data.url.path).openKeyRing()
+            let third = try cli.rotate([.healthCodes])
+            let (_, next) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token, id: Fixture.idNumber(78), room: "102"))
+            let newest = try #require((next["health_code"] as? [String: Any])?["payload"] as? String)
+            #expect(try HealthCode.verify(newest, keys: cli.keys(), now: Int64(Date().timeIntervalSince1970)).get().keyID == third[0].id)
+            #expect(try await client.verify(newest, at: "CP-DJ-E", token: scene.guardGate).1["result"] as? String == "pass")
         }
     }
 
