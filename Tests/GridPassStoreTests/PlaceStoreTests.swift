@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GridPassCore
 @testable import GridPassStore
 import GridPassTestSupport
@@ -62,6 +63,23 @@ struct PlaceStoreTests {
         #expect(try await repo.place(code: "U1")?.posterSerial == 2)
         await #expect(throws: RepositoryError.self) { try await repo.rotatePoster(code: "B") }
         await #expect(throws: RepositoryError.self) { try await repo.rotatePoster(code: "NOPE") }
+    }
+
+    @Test("a new database has 2 KiB pages; an existing database keeps its page size when opened again")
+    func pageSize() async throws {
+        let (data, _) = try open()
+        let pool = try data.openDatabase()
+        #expect(try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == DataDirectory.pageSize)
+        #expect(try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+
+        // A database made with SQLite's default pages (before this setting): opened, migrated, unchanged.
+        let old = try DataDirectory(path: try makeTemporaryDirectory().path)
+        let queue = try DatabaseQueue(path: old.databasePath)
+        try await queue.write { db in try db.execute(sql: "CREATE TABLE early (x)") }
+        try queue.close()
+        let reopened = try old.openDatabase()
+        #expect(try await reopened.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+        #expect(try await reopened.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM person") } == 0)
     }
 
     @Test("database and key ring are created with mode 0600; keys of every purpose; rotation keeps old keys")
