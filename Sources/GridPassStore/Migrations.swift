@@ -82,6 +82,13 @@ enum Migrations {
                 CREATE INDEX person_standing ON person(ref, kind, status, status_version, place_id, name);
                 """)
         }
+        // Every new person was also entered in person_place_status (place_id, status), a page per
+        // registration written to the log. What reads people by place (coverage, the pending
+        // workers of an enterprise) finds them through UNIQUE (place_id, id_index), which starts
+        // with the place as well; a place holds a few hundred people.
+        m.registerMigration("8-drop-person-place-status") { db in
+            try db.execute(sql: "DROP INDEX person_place_status")
+        }
         return m
     }
 }

@@ -164,7 +164,7 @@ struct Migration6StoreTests {
         let pool = try data.openDatabase()
         let indexes = try await Self.indexNames(pool)
         for dropped in ["person_id_index", "declaration_at", "declaration_day"] { #expect(!indexes.contains(dropped), "\(dropped)") }
-        #expect(indexes.isSuperset(of: ["declaration_report_at", "declaration_region_region_day", "declaration_person_day", "person_place_status"]),
+        #expect(indexes.isSuperset(of: ["declaration_report_at", "declaration_region_region_day", "declaration_person_day"]),
                 "\(indexes.sorted())")
         let (reportAt, regionTable, leftovers) = try await pool.read { db in
             (try Row.fetchOne(db, sql: "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name = 'declaration_report_at'"),
