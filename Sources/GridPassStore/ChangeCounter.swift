@@ -22,6 +22,8 @@ final class ChangeCounter: @unchecked Sendable {
         case people = 0
         /// Writes of the key ring file (`KeyRing`).
         case keys = 1
+        /// Poster rotations (`PosterSerialCache`).
+        case posters = 2
     }
 
     init(path: String, slot: Slot = .people) throws {

@@ -4,17 +4,20 @@ import GridPassCore
 /// Places and posters in SQLite.
 public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     let db: DatabasePool
-    /// For the poster serial, read on every scan of a poster.
+    /// For the poster serial, read on every scan of a poster (when `serials` has not kept it).
     let hot: HotReaders
+    let serials: PosterSerialCache
 
-    /// On its own (`SQLiteStore` shares its hot readers with the other repositories).
+    /// On its own (`SQLiteStore` shares its hot readers and change file with the other repositories).
     public init(_ db: DatabasePool) throws {
-        try self.init(db, hot: HotReaders(path: db.path, count: 1))
+        try self.init(db, hot: HotReaders(path: db.path, count: 1),
+                      changes: ChangeCounter(path: DataDirectory.changesPath(of: db.path), slot: .posters))
     }
 
-    init(_ db: DatabasePool, hot: HotReaders) {
+    init(_ db: DatabasePool, hot: HotReaders, changes: ChangeCounter) {
         self.db = db
         self.hot = hot
+        self.serials = PosterSerialCache(changes: changes)
     }
 
     public func importPlaces(csv: String) async throws -> PlaceImportSummary {
@@ -65,7 +68,9 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func posterSerial(placeID: Int64) async throws -> Int? {
-        try hot.row("SELECT poster_serial FROM place WHERE id = ?", int64: placeID) { Int($0.int64(0)) }
+        try serials.serial(placeID: placeID) {
+            try hot.row("SELECT poster_serial FROM place WHERE id = ?", int64: placeID) { Int($0.int64(0)) }
+        }
     }
 
     public func path(placeID: Int64) async throws -> PlacePath? {
@@ -98,7 +103,8 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func rotatePoster(code: String) async throws -> Place {
-        try await db.write { db in
+        defer { serials.rotated() }  // also after a failure: a count too many only costs a read
+        return try await db.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM place WHERE code = ?", arguments: [code]) else {
                 throw RepositoryError.notFound("no place has the code '\(code)'")
             }

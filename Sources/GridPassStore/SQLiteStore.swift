@@ -14,7 +14,7 @@ public struct SQLiteStore: Sendable {
         let changes = try ChangeCounter(path: DataDirectory.changesPath(of: db.path))
         let writer = GroupCommit(db, changes: changes)
         let hot = try HotReaders(path: db.path, count: 4)
-        places = SQLitePlaceRepository(db, hot: hot)
+        places = SQLitePlaceRepository(db, hot: hot, changes: try ChangeCounter(path: DataDirectory.changesPath(of: db.path), slot: .posters))
         people = SQLitePersonRepository(db, writer: writer, keyRing: keyRing)
         users = SQLiteUserRepository(db)
         health = SQLiteHealthRepository(db, writer: writer, hot: hot, standings: StandingCache(changes: changes))

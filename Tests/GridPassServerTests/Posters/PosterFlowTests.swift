@@ -1,5 +1,6 @@
 import Foundation
 import GridPassServer
+import GridPassStore
 import GridPassTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -74,6 +75,17 @@ struct PosterFlowTests {
             let (newStatus, newBody) = try await client.get(try #require(URL(string: new.url)).path)
             #expect(newStatus == .ok)
             #expect(newBody.contains("平山精密机械有限公司"))
+
+            // Rotated by another process on the data directory (`gridpass poster rotate` while
+            // serving), after the server has just read the serial: refused from the next request.
+            #expect(try await client.get(try #require(URL(string: new.url)).path).0 == .ok)
+            let cli = try SQLitePlaceRepository(try DataDirectory(path: services.data.url.path).openDatabase())
+            #expect(try await cli.rotatePoster(code: "E-PSJM").posterSerial == 3)
+            #expect(try await client.get(try #require(URL(string: new.url)).path).0 == .gone)
+            let token = try #require(new.url.split(separator: "/").last).description
+            let (registration, answer) = try await client.postJSON("/api/v1/registrations", Fixture.worker(token: token))
+            #expect(registration == .unprocessableContent && answer.errorFields == ["token"], "\(answer)")
+            #expect(try await services.people.count() == 0)
         }
     }
 
