@@ -14,6 +14,10 @@ struct BenchIntake: ParsableCommand {
     @Option(help: "Distinct bodies.") var count = 10_000
     @Option(help: "Minimum measuring time.") var seconds = 3.0
 
+    func validate() throws {
+        guard count >= 1, seconds >= 0 else { throw ValidationError("--count must be ≥ 1 and --seconds ≥ 0") }
+    }
+
     func run() throws {
         let regions = try AppServices.regionTable()
         let rooms = (1...18).flatMap { floor in (1...2).map { String(format: "%d%02d", floor, $0) } }
