@@ -129,14 +129,9 @@ public struct SQLiteHealthRepository: HealthRepository {
 
     /// A scan's read of a person. From `standings` while no write to anyone has been committed,
     /// by this process or another, since it was read (`ChangeCounter`); otherwise from the
-    /// database. The count is taken before the read, so a commit that races with it leaves an
-    /// entry that the next scan already finds out of date.
+    /// database.
     public func standing(_ ref: PersonRef) async throws -> StoredStanding? {
-        let stamp = standings.stamp()
-        if let cached = standings.value(for: ref, stamp: stamp) { return cached }
-        guard let read = try standingNow(ref) else { return nil }
-        standings.store(read, for: ref, stamp: stamp)
-        return read
+        try standings.value(for: ref) { try standingNow(ref) }
     }
 
     /// The database read behind `standing`: one primary-key read, done on the calling thread on a free

@@ -68,7 +68,7 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func posterSerial(placeID: Int64) async throws -> Int? {
-        try serials.serial(placeID: placeID) {
+        try serials.value(for: placeID) {
             try hot.row("SELECT poster_serial FROM place WHERE id = ?", int64: placeID) { Int($0.int64(0)) }
         }
     }
@@ -103,7 +103,7 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func rotatePoster(code: String) async throws -> Place {
-        defer { serials.rotated() }  // also after a failure: a count too many only costs a read
+        defer { serials.changed() }  // also after a failure: a count too many only costs a read
         return try await db.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM place WHERE code = ?", arguments: [code]) else {
                 throw RepositoryError.notFound("no place has the code '\(code)'")

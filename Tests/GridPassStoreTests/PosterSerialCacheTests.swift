@@ -16,23 +16,23 @@ struct PosterSerialCacheTests {
         let cache = PosterSerialCache(changes: try counter(dir))
         let reads = Mutex(0)
         func read(_ value: Int?) -> () -> Int? { { reads.withLock { $0 += 1 }; return value } }
-        #expect(cache.serial(placeID: 1, read: read(1)) == 1)
-        #expect(cache.serial(placeID: 1, read: read(99)) == 1)
+        #expect(cache.value(for: 1, read: read(1)) == 1)
+        #expect(cache.value(for: 1, read: read(99)) == 1)
         #expect(reads.withLock { $0 } == 1)
-        try PosterSerialCache(changes: try counter(dir)).rotated()  // a CLI command's rotation
-        #expect(cache.serial(placeID: 1, read: read(2)) == 2)
+        try PosterSerialCache(changes: try counter(dir)).changed()  // a CLI command's rotation
+        #expect(cache.value(for: 1, read: read(2)) == 2)
         #expect(reads.withLock { $0 } == 2)
-        #expect(cache.serial(placeID: 7, read: read(nil)) == nil)
-        #expect(cache.serial(placeID: 7, read: read(nil)) == nil)
+        #expect(cache.value(for: 7, read: read(nil)) == nil)
+        #expect(cache.value(for: 7, read: read(nil)) == nil)
         #expect(reads.withLock { $0 } == 4)
     }
 
     @Test("an entry expires after its time to live even when nothing was counted")
     func expiry() async throws {
         let cache = PosterSerialCache(changes: try counter(try makeTemporaryDirectory()), ttl: .milliseconds(50))
-        #expect(cache.serial(placeID: 1) { 1 } == 1)
-        #expect(cache.serial(placeID: 1) { 5 } == 1)
+        #expect(cache.value(for: 1) { 1 } == 1)
+        #expect(cache.value(for: 1) { 5 } == 1)
         try await Task.sleep(for: .milliseconds(80))
-        #expect(cache.serial(placeID: 1) { 5 } == 5)
+        #expect(cache.value(for: 1) { 5 } == 5)
     }
 }

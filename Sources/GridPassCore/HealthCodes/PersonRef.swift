@@ -10,6 +10,12 @@ public struct PersonRef: Hashable, Sendable, CustomStringConvertible {
 
     public let bytes: [UInt8]
 
+    /// Hashes the 8 bytes as one integer (caches and sets of references are keyed by them;
+    /// hashing one integer costs less than hashing an array).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+    }
+
     /// - Returns: nil unless `bytes` has exactly 8 bytes.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.size else { return nil }
