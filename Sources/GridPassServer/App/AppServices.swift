@@ -43,19 +43,18 @@ public struct AppServices: Sendable {
         let keyRing = try data.openKeyRing()
         let store = try SQLiteStore(db, keyRing: keyRing)
         let rules = try await loadRules(choice, settings: store.places)
+        let regions = try regionTable()
         return AppServices(data: data, places: store.places, settings: store.places, people: store.people,
                            users: store.users, health: store.health, staff: SQLiteStaffRepository(db), keyRing: keyRing,
-                           regions: try RegionTable(csv: GridPassResources.text(regionsFile)),
+                           regions: regions,
                            rules: rules, pages: try await Pages.load(), stats: SQLiteStats(db),
                            placeCache: PlaceCache(places: store.places))
     }
 
     /// The table of administrative regions shipped under `Resources/regions`.
     public static func regionTable() throws -> RegionTable {
-        try RegionTable(csv: GridPassResources.text(regionsFile))
+        try RegionTable(csv: GridPassResources.text("regions/regions.csv"))
     }
-
-    static let regionsFile = "regions/regions.csv"
 
     /// The code lifetime the server last ran with (CLI commands sign codes the same way).
     public func codeTTL() async throws -> Int {
