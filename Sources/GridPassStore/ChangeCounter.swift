@@ -4,13 +4,13 @@ import Foundation
 import Glibc
 #endif
 
-/// A count of committed writes to people, shared by every process that opens the data
-/// directory (the server and CLI commands): a small file next to the database
-/// (`gridpass.sqlite-changes`, mode 0600) mapped into memory, its first 8 bytes an atomic
-/// counter. `GroupCommit` — the only way people, their codes and the risk list are written —
-/// adds one after every commit, before anyone is answered. A reader that notes the count before
-/// reading a person, and finds it unchanged later, knows that nothing about anyone has changed
-/// since (`StandingCache`): one atomic load instead of a database read.
+/// A count of committed changes of one kind (`Slot`), shared by every process that opens the
+/// data directory (the server and CLI commands): a small file next to the database
+/// (`gridpass.sqlite-changes`, mode 0600) mapped into memory, 8 bytes an atomic counter for each
+/// slot. `GroupCommit` — the only way people, their codes and the risk list are written — adds
+/// one to `.people` after every commit, before anyone is answered. A reader that notes the count
+/// before reading, and finds it unchanged later, knows that nothing of that kind has changed
+/// since (`CountedCache`): one atomic load instead of a database read.
 final class ChangeCounter: @unchecked Sendable {
     private static let size = 4096
     private let region: UnsafeMutableRawPointer
@@ -42,10 +42,10 @@ final class ChangeCounter: @unchecked Sendable {
         counter = UnsafeAtomic(at: (mapped + 8 * slot.rawValue).bindMemory(to: UnsafeAtomic<UInt64>.Storage.self, capacity: 1))
     }
 
-    /// The number of commits so far.
+    /// The number of changes counted so far.
     var current: UInt64 { counter.load(ordering: .sequentiallyConsistent) }
 
-    /// Counts one commit (call after it, before answering anyone it concerns).
+    /// Counts one change (call after its commit, before answering anyone it concerns).
     func bump() { counter.wrappingIncrement(ordering: .sequentiallyConsistent) }
 
     deinit { munmap(region, Self.size) }
