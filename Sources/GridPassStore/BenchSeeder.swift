@@ -14,6 +14,19 @@ public enum BenchSeeder {
         /// In random order.
         public let sample: [(ref: PersonRef, code: String)]
         public let seconds: Double
+        /// The codes of the people seeded with a visit (`visits`), in insertion order.
+        public let visitors: [String]
+    }
+
+    /// A visit to `region` declared by every `every`-th seeded person.
+    public struct Visits: Sendable {
+        public let region: String
+        public let every: Int
+        public init(region: String, every: Int) {
+            precondition(every >= 1)
+            self.region = region
+            self.every = every
+        }
     }
 
     /// Inserts `people` active residents of `placeID` with random 8-byte refs, status version 1,
@@ -22,12 +35,16 @@ public enum BenchSeeder {
     /// `synchronous = OFF` (a crash while seeding may lose the seed, not the rest of the file).
     /// Row sizes follow real registrations: 32-byte index, sealed identity number (2 + 12 + 18 + 16
     /// bytes) and phone (2 + 12 + 11 + 16), a 3-character name, a room, a 32-character page token.
+    /// With `visits`, every `every`-th new person (the first, then every `every`) also has a
+    /// registration declaration of today (36.5 °C, no symptom, no contact) that names `region`, as
+    /// a real registration writes it (`declaration` and `declaration_region` rows): the people a
+    /// risk change of that region touches. Their codes are listed in `Outcome.visitors`.
     /// - Parameters:
     ///   - databasePath: an existing, migrated GridPass database (open the data directory first).
     ///   - sample: how many of the new people to return with their codes (at most `people`).
     ///   - progress: called after each committed batch with the number inserted so far.
     public static func seed(databasePath: String, placeID: Int64, people: Int, sample: Int, rooms: [String],
-                            issuedAt: Int64, expiresAt: Int64, batchSize: Int = 50_000,
+                            issuedAt: Int64, expiresAt: Int64, batchSize: Int = 50_000, visits: Visits? = nil,
                             sign: (PersonRef) throws -> String, progress: ((Int) -> Void)? = nil) throws -> Outcome {
         precondition(people >= 0 && sample >= 0 && batchSize >= 1)
         let clock = ContinuousClock(), start = clock.now
@@ -58,6 +75,8 @@ public enum BenchSeeder {
         var picked: [(ref: PersonRef, code: String)] = []
         picked.reserveCapacity(wanted)
         var inserted = 0
+        var visitors: [String] = []
+        let today = Day(unixSeconds: now).number
 
         while inserted < people {
             let n = min(batchSize, people - inserted)
@@ -93,6 +112,19 @@ public enum BenchSeeder {
                         row.code, issuedAt, expiresAt,
                     ])
                 }
+                guard let visits else { return }
+                let declaration = try db.makeStatement(sql: """
+                    INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
+                    VALUES (?, ?, ?, 'registration', 36.5, '', ?, 'none')
+                    """)
+                let region = try db.makeStatement(sql: "INSERT INTO declaration_region (declaration_id, person_ref, region, day) VALUES (?, ?, ?, ?)")
+                for (k, row) in rows.enumerated() where (inserted + k) % visits.every == 0 {
+                    try declaration.execute(arguments: [Data(row.ref), today, now, visits.region])
+                    try region.execute(arguments: [db.lastInsertedRowID, Data(row.ref), visits.region, today])
+                }
+            }
+            if let visits {
+                for (k, row) in rows.enumerated() where (inserted + k) % visits.every == 0 { visitors.append(row.code) }
             }
             for (k, row) in rows.enumerated() where chosen.contains(inserted + k) {
                 picked.append((PersonRef(bytes: row.ref)!, row.code))
@@ -102,8 +134,6 @@ public enum BenchSeeder {
         }
         // Leave the file tidy for the benchmark: everything in the main database file.
         try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        let d = (clock.now - start).components
-        return Outcome(inserted: inserted, sample: picked.shuffled(),
-                       seconds: Double(d.seconds) + Double(d.attoseconds) / 1e18)
+        return Outcome(inserted: inserted, sample: picked.shuffled(), seconds: (clock.now - start).inSeconds, visitors: visitors)
     }
 }

@@ -89,6 +89,13 @@ enum Migrations {
         m.registerMigration("8-drop-person-place-status") { db in
             try db.execute(sql: "DROP INDEX person_place_status")
         }
+        // People whose colour a change over many at once (a risk change, new rules) may have
+        // altered and who have not been recomputed yet (SQLiteHealthRepository, "Changes over
+        // sets"). Writing their mark is all such a change does to them in its transaction: a few
+        // bytes a person in a table of its own, instead of rewriting their wide person rows.
+        m.registerMigration("9-stale-people") { db in
+            try db.execute(sql: "CREATE TABLE stale_person (ref BLOB PRIMARY KEY) WITHOUT ROWID")
+        }
         return m
     }
 }

@@ -25,7 +25,9 @@ public struct SQLiteHealthRepository: HealthRepository {
     /// The person's health record as stored, read on `db` (inside or outside a transaction).
     static func record(_ ref: PersonRef, _ db: Database) throws -> HealthRecord? {
         let key = Data(ref.bytes)
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE ref = ?"), arguments: [key]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT *, EXISTS (SELECT 1 FROM stale_person s WHERE s.ref = person.ref) AS stale FROM person WHERE ref = ?
+            """), arguments: [key]) else { return nil }
         let declarations = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT day, temperature, symptoms, visited, contact FROM declaration WHERE person_ref = ? ORDER BY id
             """), arguments: [key]).map { d in
@@ -44,7 +46,7 @@ public struct SQLiteHealthRepository: HealthRepository {
         return HealthRecord(person: SQLitePersonRepository.person(row), statusVersion: UInt32(row["status_version"] as Int64),
                             color: (row["color"] as String?).flatMap(HealthColor.init(rawValue:)),
                             reasons: ReasonCoding.decode(row["reasons"]), code: code,
-                            declarations: declarations, flags: flags)
+                            declarations: declarations, flags: flags, stale: row["stale"])
     }
 
     public func apply(_ ref: PersonRef, decide: @escaping HealthDecision) async throws -> HealthRecord? {
@@ -58,9 +60,18 @@ public struct SQLiteHealthRepository: HealthRepository {
         return try apply(to: record, db, decide: decide)
     }
 
-    /// The same for a record already in hand.
-    static func apply(to record: HealthRecord, _ db: Database, decide: HealthDecision) throws -> HealthRecord {
-        guard let update = try decide(record, try riskList(db)) else { return record }
+    /// The same for a record already in hand (with the risk list, when the caller has read it).
+    /// A stale person's mark is cleared: if the rules leave their colour as it was, the code they
+    /// hold is theirs again; otherwise the update bumps their status version past it.
+    static func apply(to record: HealthRecord, _ db: Database, risks: [String: RiskLevel]? = nil,
+                      decide: HealthDecision) throws -> HealthRecord {
+        let update = try decide(record, try risks ?? riskList(db))
+        var record = record
+        if record.stale {
+            try db.cachedStatement(sql: "DELETE FROM stale_person WHERE ref = ?").execute(arguments: [Data(record.person.ref.bytes)])
+            record.stale = false
+        }
+        guard let update else { return record }
         try db.cachedStatement(sql: """
             UPDATE person SET status_version = ?, color = ?, reasons = ?, code_payload = ?, code_color = ?, code_version = ?,
                               code_issued_at = ?, code_expires_at = ?
@@ -111,7 +122,21 @@ public struct SQLiteHealthRepository: HealthRepository {
         return list
     }
 
-    public func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> [PersonRef] {
+    // MARK: - Changes over sets
+    //
+    // A risk change or new rules can alter the colour of hundreds of thousands of people at
+    // once. Such a change writes, in the same transaction as the change itself, one row a person
+    // into `stale_person` (8 bytes; a statement over the set, never a loop of transactions): the
+    // wide person rows and their indexes are not touched, so 100 000 people cost a few MB of log,
+    // not the whole person table. From the commit on, `standingSQL` reads a stale person's status
+    // version one higher, so every code they hold verifies as `superseded` at the next scan on
+    // any process (the commit bumps the change counter, which empties the scans' cache). A
+    // person is recomputed, and their mark cleared, by `apply` (their page, a report, a flag, a
+    // re-registration) or by `recomputeStale` (the server's background pass), with the same
+    // decision in both. A crash before the commit leaves nothing; after it, the marks are in the
+    // database and the next server to start carries on with them.
+
+    public func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> Int {
         try await writer.write { db in
             if let level {
                 try db.execute(sql: """
@@ -122,9 +147,45 @@ public struct SQLiteHealthRepository: HealthRepository {
                 try db.execute(sql: "DELETE FROM risk_region WHERE region = ?", arguments: [region])
             }
             let since = Day(unixSeconds: now).number - lookbackDays
-            return try Data.fetchAll(db, sql: "SELECT DISTINCT person_ref FROM declaration_region WHERE region = ? AND day > ?",
-                                     arguments: [region, since]).compactMap { PersonRef(bytes: Array($0)) }
+            // Sorted, so that the marks are appended to the index in order.
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO stale_person (ref)
+                SELECT DISTINCT person_ref FROM declaration_region WHERE region = ? AND day > ? ORDER BY person_ref
+                """, arguments: [region, since])
+            return try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT person_ref) FROM declaration_region WHERE region = ? AND day > ?",
+                                    arguments: [region, since]) ?? 0
         }
+    }
+
+    public func adoptRules(_ text: String, key: String, defaults: String) async throws -> Int {
+        try await writer.write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+            try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, text])
+            guard (stored ?? defaults) != text else { return 0 }
+            try db.execute(sql: "INSERT OR IGNORE INTO stale_person (ref) SELECT ref FROM person ORDER BY ref")
+            return db.changesCount
+        }
+    }
+
+    public func recomputeStale(limit: Int, decide: @escaping HealthDecision) async throws -> Int {
+        try await writer.write { db in
+            let marks = try Data.fetchAll(db.cachedStatement(sql: "SELECT ref FROM stale_person LIMIT ?"), arguments: [limit])
+            guard !marks.isEmpty else { return 0 }
+            let risks = try Self.riskList(db)
+            for mark in marks {
+                if let ref = PersonRef(bytes: Array(mark)), let record = try Self.record(ref, db) {
+                    _ = try Self.apply(to: record, db, risks: risks, decide: decide)
+                } else {  // the person is gone
+                    try db.cachedStatement(sql: "DELETE FROM stale_person WHERE ref = ?").execute(arguments: [mark])
+                }
+            }
+            return marks.count
+        }
+    }
+
+    public func staleCount() async throws -> Int {
+        try await db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stale_person") ?? 0 }
     }
 
     /// A scan's read of a person. From `standings` while no write to anyone has been committed,
@@ -147,7 +208,12 @@ public struct SQLiteHealthRepository: HealthRepository {
 
     /// One descent of the covering index `person_standing` (migration 7); SQLite would otherwise
     /// take the primary key's index and then the table row.
-    static let standingSQL = "SELECT kind, status, status_version, place_id, name FROM person INDEXED BY person_standing WHERE ref = ?"
+    /// A stale person's version reads one higher (see "Changes over sets"): an empty table's
+    /// lookup costs next to nothing.
+    static let standingSQL = """
+        SELECT kind, status, status_version + EXISTS (SELECT 1 FROM stale_person WHERE ref = ?1), place_id, name
+        FROM person INDEXED BY person_standing WHERE ref = ?1
+        """
 
     public func logScan(_ scan: ScanRecord) async throws {
         try await logScans([scan])

@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "In-process benchmarks (used by scripts/bench).",
         shouldDisplay: false,
-        subcommands: [BenchPosters.self, BenchVerify.self, BenchSeed.self, BenchRead.self, BenchIntake.self]
+        subcommands: [BenchPosters.self, BenchVerify.self, BenchSeed.self, BenchRead.self, BenchIntake.self, BenchTally.self]
     )
 }
 
@@ -40,8 +40,7 @@ struct BenchPosters: ParsableCommand {
         repeat {
             for url in urls { bytes += try PosterRenderer.png(url).count }
             renders += urls.count
-            let d = (clock.now - start).components
-            elapsed = Double(d.seconds) + Double(d.attoseconds) / 1e18
+            elapsed = (clock.now - start).inSeconds
         } while elapsed < seconds
         let cpu = Self.cpuSeconds() - cpuStart
 

@@ -37,8 +37,7 @@ struct BenchIntake: ParsableCommand {
         var elapsed = 0.0
         repeat {
             for body in bodies where try once(body) { done += 1 }
-            let d = (clock.now - start).components
-            elapsed = Double(d.seconds) + Double(d.attoseconds) / 1e18
+            elapsed = (clock.now - start).inSeconds
         } while elapsed < seconds
         print("bodies=\(done) seconds=\(String(format: "%.3f", elapsed)) ns_per_body=\(Int(elapsed * 1e9 / Double(done)))"
               + " body_bytes=\(bodies.reduce(0) { $0 + $1.count } / bodies.count)")

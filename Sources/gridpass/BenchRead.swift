@@ -62,8 +62,7 @@ struct BenchRead: AsyncParsableCommand {
             return try await group.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
         }
         let cpu = Double(Glibc.clock() - cpuStart) / Double(CLOCKS_PER_SEC)
-        let elapsed = clock.now - start
-        let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let secs = (clock.now - start).inSeconds
         print("tasks=\(tasks) reads=\(reads) found=\(found) reads_per_sec=\(Int(Double(reads) / secs)) ns_per_read=\(Int(secs * 1e9 / Double(reads)))"
               + " cpu_ns_per_read=\(Int(cpu * 1e9 / Double(reads)))")
     }

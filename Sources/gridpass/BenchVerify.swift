@@ -47,8 +47,7 @@ struct BenchVerify: ParsableCommand {
                 }
             }
             verifies += codes.count
-            let d = (clock.now - start).components
-            elapsed = Double(d.seconds) + Double(d.attoseconds) / 1e18
+            elapsed = (clock.now - start).inSeconds
         } while elapsed < seconds
         let cpu = BenchPosters.cpuSeconds() - cpuStart
         guard ok == verifies else { throw ValidationError("\(verifies - ok) of \(verifies) verifications failed") }

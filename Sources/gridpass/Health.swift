@@ -10,7 +10,12 @@ struct Risk: AsyncParsableCommand {
 struct RiskSet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
-        abstract: "Set a region's risk level; the codes of everyone whose last 14 days touch it are recomputed."
+        abstract: "Set a region's risk level; from the answer on, no older code of anyone whose last 14 days touch it passes.",
+        discussion: """
+            The change and the marks of everyone it touches commit in one transaction: interrupted before the \
+            answer it has no effect. Those people get new codes when they open their page, or from a running \
+            server's background pass (the next server to start, if none runs).
+            """
     )
     @Argument(help: "A 6-digit region code, e.g. 110105.") var region: String
     @Argument(help: "high, medium or none.") var level: String
@@ -22,7 +27,8 @@ struct RiskSet: AsyncParsableCommand {
         guard services.regions.contains(region) else { throw ValidationError("REGION: '\(region)' is not a known 6-digit region code") }
         let codes = HealthCodeService(services: services, codeTTL: try await services.codeTTL())
         let count = try await codes.setRisk(region: region, level: RiskLevel(rawValue: level))
-        print("\(region) \(services.regions.fullName(region) ?? ""): \(level); \(count) person(s) recomputed")
+        print("\(region) \(services.regions.fullName(region) ?? ""): \(level); \(count) person(s) affected: "
+              + "their older codes no longer pass, new codes follow when they open their page or from the server's background pass")
     }
 }
 

@@ -284,9 +284,10 @@ struct Migration6StoreTests {
         let store = try SQLiteStore(pool, keyRing: try data.openKeyRing())
         let regions = try await pool.read { db in try StoredRegion.all(db) }
         let now = Self.day0 + 5 * 86_400
-        let touched = try await store.health.setRisk(region: "310101", level: .high, lookbackDays: 14, now: now)
-        #expect(Set(touched.map(\.bytes)) == Set(regions.filter { $0.region == "310101" }.map(\.person)))
-        #expect(!touched.isEmpty && touched.count < people.count)
+        let count = try await store.health.setRisk(region: "310101", level: .high, lookbackDays: 14, now: now)
+        let touched = try await pool.read { db in try Data.fetchAll(db, sql: "SELECT ref FROM stale_person").map { Array($0) } }
+        #expect(Set(touched) == Set(regions.filter { $0.region == "310101" }.map(\.person)))
+        #expect(!touched.isEmpty && touched.count < people.count && count == touched.count)
 
         let declaration = HealthDeclaration(temperature: 36.6, symptoms: [.cough], visited: ["440305", "110105"], contact: .none)
         var registration = ScanLogStoreTests.registration(placeID: 1, seq: 42)

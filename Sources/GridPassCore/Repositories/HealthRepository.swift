@@ -7,10 +7,14 @@ public struct HealthRecord: Sendable {
     public var code: StoredCode?
     public var declarations: [Declaration]
     public var flags: [StaffFlag]
+    /// Marked by a change over many people at once (a risk change, new rules) and not yet
+    /// recomputed: until it is, every code of the person verifies as `superseded`.
+    public var stale: Bool
 
     public init(person: PersonRecord, statusVersion: UInt32, color: HealthColor?, reasons: [Reason], code: StoredCode?,
-                declarations: [Declaration], flags: [StaffFlag]) {
+                declarations: [Declaration], flags: [StaffFlag], stale: Bool = false) {
         self.person = person
+        self.stale = stale
         self.statusVersion = statusVersion
         self.color = color
         self.reasons = reasons
@@ -72,21 +76,36 @@ public struct ScanRecord: Sendable {
     }
 }
 
-/// What a scan reads about a person: kind, status, status version, place and name.
+/// What a scan reads about a person: kind, status, status version, place and name. The status
+/// version is one above the stored one while the person is stale, so that no code issued
+/// before the change that marked them passes.
 public typealias StoredStanding = (kind: PersonKind, status: PersonRecord.Status, statusVersion: UInt32, placeID: Int64, name: String)
 
 /// Health codes, reports, flags, risk regions and scans.
 public protocol HealthRepository: Sendable {
     func healthRecord(_ ref: PersonRef) async throws -> HealthRecord?
     /// In one write transaction: reads the person's record and the risk list, asks `decide`, and
-    /// stores the update it returns (if any). Returns the record as stored afterwards.
+    /// stores the update it returns (if any); clears the person's stale mark. Returns the record
+    /// as stored afterwards.
     func apply(_ ref: PersonRef, decide: @escaping HealthDecision) async throws -> HealthRecord?
     func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64) async throws
     func addFlag(_ ref: PersonRef, kind: StaffFlagKind, by userID: Int64?, now: Int64) async throws
     func riskList() async throws -> [String: RiskLevel]
-    /// Sets (or with nil removes) a region's risk level; returns the people whose declarations of
-    /// the last `lookbackDays` days name that region.
-    func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> [PersonRef]
+    /// In ONE transaction: sets (or with nil removes) a region's risk level and marks stale
+    /// everyone whose declarations of the last `lookbackDays` days name that region, with
+    /// statements over the set. From its commit on, every code of those people verifies as
+    /// `superseded` until they are recomputed (`apply`, `recomputeStale`). Returns how many people
+    /// the change touches.
+    func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> Int
+    /// In ONE transaction: stores `text` as the setting `key` (the rules in force) and, when it
+    /// differs from the stored value (or from `defaults` when none is stored), marks every person
+    /// stale. Returns how many were marked (0 when the rules did not change).
+    func adoptRules(_ text: String, key: String, defaults: String) async throws -> Int
+    /// Recomputes up to `limit` stale people in one transaction, each with `decide` exactly as
+    /// `apply` does, and clears their marks. Returns how many marks were taken (0: none left).
+    func recomputeStale(limit: Int, decide: @escaping HealthDecision) async throws -> Int
+    /// How many people are marked stale.
+    func staleCount() async throws -> Int
     /// Standing for verification; nil when no person has that reference.
     func standing(_ ref: PersonRef) async throws -> StoredStanding?
     func logScan(_ scan: ScanRecord) async throws

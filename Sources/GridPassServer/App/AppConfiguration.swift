@@ -11,6 +11,9 @@ public struct AppConfiguration: Sendable {
     /// Lifetime of a health code in seconds.
     public var codeTTL: Int
     public var rulesFile: String?
+    /// Runs the background pass that recomputes people marked stale by a risk change or new
+    /// rules (`RecomputeService`). Off only in tests that watch the marks themselves.
+    public var recomputePass = true
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil,
                 demo: Bool = false, codeTTL: Int = 86_400, rulesFile: String? = nil) {

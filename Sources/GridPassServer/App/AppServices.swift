@@ -42,7 +42,7 @@ public struct AppServices: Sendable {
         let db = try data.openDatabase()
         let keyRing = try data.openKeyRing()
         let store = try SQLiteStore(db, keyRing: keyRing)
-        let rules = try await loadRules(choice, settings: store.places)
+        let rules = try await loadRules(choice, settings: store.places, health: store.health)
         let regions = try regionTable()
         return AppServices(data: data, places: store.places, settings: store.places, people: store.people,
                            users: store.users, health: store.health, staff: SQLiteStaffRepository(db), keyRing: keyRing,
@@ -61,8 +61,14 @@ public struct AppServices: Sendable {
         try await settings.setting(SettingKey.codeTTL).flatMap(Int.init) ?? 86_400
     }
 
-    static func loadRules(_ choice: RulesChoice, settings: any SettingsRepository) async throws -> Rules {
-        var text = try GridPassResources.text("rules/default-rules.json")
+    /// The rules of `choice`. Rules given to `serve` that differ from the ones remembered are
+    /// adopted with `HealthRepository.adoptRules`: in the transaction that remembers them,
+    /// everyone is marked stale, so that no code signed under the old rules passes until its
+    /// person has been recomputed under the new ones (the server's background pass, or the
+    /// person's page).
+    static func loadRules(_ choice: RulesChoice, settings: any SettingsRepository, health: any HealthRepository) async throws -> Rules {
+        let defaults = try GridPassResources.text("rules/default-rules.json")
+        var text = defaults
         switch choice {
         case .remembered:
             if let stored = try await settings.setting(SettingKey.rules) { text = stored }
@@ -73,7 +79,7 @@ public struct AppServices: Sendable {
                 }
             }
             _ = try Rules(json: text)  // never remember rules that do not parse
-            try await settings.setSetting(SettingKey.rules, text)
+            _ = try await health.adoptRules(text, key: SettingKey.rules, defaults: defaults)
         }
         return try Rules(json: text)
     }

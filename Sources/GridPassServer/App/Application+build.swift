@@ -17,11 +17,13 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
     }
     let scanLog = ScanLogWriter(health: services.health, logger: logger)
     let router = buildRouter(services, config: config, scanLog: scanLog)
+    let recompute = RecomputeService(codes: HealthCodeService(services: services, codeTTL: config.codeTTL),
+                                     health: services.health, logger: logger)
     let runningLogger = logger
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "GridPass"),
-        services: [RetentionService(health: services.health, logger: logger), scanLog],
+        services: [RetentionService(health: services.health, logger: logger), scanLog] + (config.recomputePass ? [recompute] : []),
         onServerRunning: { channel in
             runningLogger.info("serving", metadata: ["address": "\(channel.localAddress?.description ?? "?")",
                                               "public_url": .string(config.effectivePublicURL)])

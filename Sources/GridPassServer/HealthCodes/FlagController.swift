@@ -60,8 +60,8 @@ struct FlagController: Sendable {
                                      messageZH: "level 应为 high、medium 或 none。"))
         }
         guard errors.isEmpty else { throw APIError(fieldErrors: FieldErrors(errors)) }
-        let recomputed = try await codes.setRisk(region: region, level: level)
-        return Response.json(["region": region, "level": level?.rawValue ?? "none", "recomputed": recomputed])
+        let affected = try await codes.setRisk(region: region, level: level)
+        return Response.json(["region": region, "level": level?.rawValue ?? "none", "affected": affected, "recomputed": affected])
     }
 
     @Sendable func riskList(_ request: Request, context: AppRequestContext) async throws -> Response {

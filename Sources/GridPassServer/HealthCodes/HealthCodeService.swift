@@ -17,12 +17,15 @@ public struct HealthCodeService: Sendable {
     /// Evaluates the rules for the person and stores a new status version and code when the
     /// colour or status changed, or a new code when the current one is half used up.
     /// Returns the up-to-date record (its `code` is nil unless the person is active).
-    /// Reads first and takes the write lock only when something changes: pages poll this.
+    /// Reads first and takes the write lock only when something changes, or when the person is
+    /// stale (their code does not pass until they are recomputed): pages poll this.
     @discardableResult
     public func refresh(_ ref: PersonRef, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> HealthRecord? {
         let health = services.health
         guard let record = try await health.healthRecord(ref) else { return nil }
-        guard try decide(now: now)(record, try await health.riskList()) != nil else { return record }
+        if !record.stale {
+            guard try decide(now: now)(record, try await health.riskList()) != nil else { return record }
+        }
         return try await health.apply(ref, decide: decide(now: now))
     }
 
@@ -50,11 +53,18 @@ public struct HealthCodeService: Sendable {
         return StoredCode(payload: payload, color: color, statusVersion: version, issuedAt: now, expiresAt: now + codeTTL)
     }
 
-    /// Sets a region's risk level and recomputes everyone whose last days touch it; returns how many.
+    /// Sets a region's risk level; in the same transaction, every code of everyone whose last
+    /// days touch the region stops passing (they are marked stale). They get new codes when they
+    /// open their page or when the background pass (`recomputeStale`) reaches them. Returns how
+    /// many people the change touches.
     public func setRisk(region: String, level: RiskLevel?, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Int {
-        let people = try await services.health.setRisk(region: region, level: level, lookbackDays: services.rules.lookbackDays, now: now)
-        for ref in people { try await refresh(ref, now: now) }
-        return people.count
+        try await services.health.setRisk(region: region, level: level, lookbackDays: services.rules.lookbackDays, now: now)
+    }
+
+    /// Recomputes up to `limit` stale people in one transaction, with the same decision as
+    /// `refresh`; returns how many were taken (0 when none is left).
+    public func recomputeStale(limit: Int, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Int {
+        try await services.health.recomputeStale(limit: limit, decide: decide(now: now))
     }
 
     /// `{"payload", "color", "expires_at"}` of an active person's code, or nil.

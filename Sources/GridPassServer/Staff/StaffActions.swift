@@ -30,11 +30,11 @@ struct StaffActions: Sendable {
         return person
     }
 
-    /// Changes the risk list (admins); returns how many codes were recomputed.
+    /// Changes the risk list (admins); returns how many people it touches.
     func setRisk(region: String, level: RiskLevel?, _ r: StaffRequest) async throws -> Int {
         guard r.user.role == .admin else { throw StaffFailure.forbidden }
         let count = try await env.codes.setRisk(region: region, level: level, now: r.now)
-        try await env.audit(.risk, r, target: "region:" + region, detail: "\(level?.rawValue ?? "none"), \(count) recomputed")
+        try await env.audit(.risk, r, target: "region:" + region, detail: "\(level?.rawValue ?? "none"), \(count) affected")
         return count
     }
 

@@ -244,7 +244,7 @@ struct VerifyTests {
             // The registration declared a visit to 110105 today: marking it high-risk turns the code red.
             #expect(try await client.postJSON("/api/v1/risk-regions", ["region": "110105", "level": "high"], token: scene.staff).0 == .forbidden)
             let (riskStatus, risk) = try await client.postJSON("/api/v1/risk-regions", ["region": "110105", "level": "high"], token: scene.admin)
-            #expect(riskStatus == .ok && risk["recomputed"] as? Int == 1)
+            #expect(riskStatus == .ok && risk["affected"] as? Int == 1)
             let (_, json) = try await client.get(scene.mePath + "/code.json")
             #expect(json.contains("\"color\":\"red\"") && json.contains("去过高风险地区 110105"))
             _ = try await client.postJSON("/api/v1/risk-regions", ["region": "110105", "level": "none"], token: scene.admin)

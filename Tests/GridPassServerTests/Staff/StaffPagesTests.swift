@@ -208,7 +208,7 @@ struct StaffPagesTests {
             let set = try await admin.submit("/staff/risk", ["region": "110105", "level": "medium"], tokenFrom: adminRisk)
             #expect(set.status == .seeOther)
             let after = try await admin.get(try #require(set.location))
-            #expect(after.body.contains("110105") && after.body.contains("中风险") && after.body.contains("重新计算了 1 人"))
+            #expect(after.body.contains("110105") && after.body.contains("中风险") && after.body.contains("涉及 1 人"))
             #expect(try await services.health.riskList()["110105"] == .medium)
             let log = try await services.staff.audit(before: nil, limit: 20)
             #expect(log.contains { $0.action == .flag && $0.detail == "suspected" })
