@@ -6,7 +6,8 @@ import Synchronization
 /// run in the next transaction, each inside its own savepoint (a failing one rolls back alone),
 /// and every caller is answered after that one commit and its single disk flush. Under load a
 /// burst of registrations costs one fsync instead of one each; alone, a write commits at once.
-/// Every commit is counted in the data directory's `ChangeCounter` before anyone is answered.
+/// Every commit is counted in the data directory's `ChangeCounter` before anyone is answered
+/// (but for the background pass's, which change nothing a scan reads: see `write`).
 ///
 /// The batches are written one after the other by a loop on a serial dispatch queue of its own,
 /// with GRDB's synchronous `write`, which runs on that same thread: under load the writer goes
@@ -19,6 +20,8 @@ final class GroupCommit: Sendable {
         /// is thrown (and the whole batch is tried again job by job).
         let run: @Sendable (Database, _ savepoint: Bool) throws -> Void
         let finish: @Sendable ((any Error)?) -> Void
+        /// Whether the commit must be counted for the scans' cache (see `write`).
+        let changesStandings: Bool
     }
 
     private struct State: ~Copyable {
@@ -37,7 +40,9 @@ final class GroupCommit: Sendable {
     }
 
     /// Runs `work` in a write transaction shared with other waiting writes; returns once committed.
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// The commit is counted in the change counter (emptying the scans' cache) unless every job
+    /// of the batch says, with `changesStandings: false`, that it changes nothing a scan reads.
+    func write<T: Sendable>(changesStandings: Bool = true, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let result = Mutex<Result<T, any Error>?>(nil)
             let job = Job(
@@ -65,7 +70,8 @@ final class GroupCommit: Sendable {
                     case .failure(let error)?: continuation.resume(throwing: error)
                     case nil: continuation.resume(throwing: DatabaseError(message: "group commit: job did not run"))
                     }
-                })
+                },
+                changesStandings: changesStandings)
             let start = state.withLock { state -> Bool in
                 state.queue.append(job)
                 if state.running { return false }
@@ -96,7 +102,7 @@ final class GroupCommit: Sendable {
                 } catch {
                     try db.write { db in for run in runs { try run(db, true) } }
                 }
-                changes.bump()
+                if batch.contains(where: \.changesStandings) { changes.bump() }
                 for job in batch { job.finish(nil) }
             } catch {
                 for job in batch { job.finish(error) }

@@ -26,27 +26,29 @@ public struct SQLiteHealthRepository: HealthRepository {
     static func record(_ ref: PersonRef, _ db: Database) throws -> HealthRecord? {
         let key = Data(ref.bytes)
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT *, EXISTS (SELECT 1 FROM stale_person s WHERE s.ref = person.ref) AS stale FROM person WHERE ref = ?
+            SELECT \(SQLitePersonRepository.columns), status_version, color, reasons, code_payload, code_color, code_version,
+                   code_issued_at, code_expires_at, EXISTS (SELECT 1 FROM stale_person s WHERE s.ref = person.ref)
+            FROM person WHERE ref = ?
             """), arguments: [key]) else { return nil }
         let declarations = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT day, temperature, symptoms, visited, contact FROM declaration WHERE person_ref = ? ORDER BY id
             """), arguments: [key]).map { d in
-            Declaration(day: Day(number: d["day"]), temperature: d["temperature"], symptoms: Self.list(d["symptoms"]),
-                        visited: Self.list(d["visited"]), contact: d["contact"])
+            Declaration(day: Day(number: d[0]), temperature: d[1], symptoms: Self.list(d[2]), visited: Self.list(d[3]), contact: d[4])
         }
         let flags = try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, day FROM flag WHERE person_ref = ? ORDER BY id"),
                                      arguments: [key]).compactMap { f in
-            StaffFlagKind(rawValue: f["kind"]).map { StaffFlag($0, day: Day(number: f["day"])) }
+            StaffFlagKind(rawValue: f[0]).map { StaffFlag($0, day: Day(number: f[1])) }
         }
+        let c = SQLitePersonRepository.columnCount  // the health columns follow the person's
         var code: StoredCode?
-        if let payload: String = row["code_payload"], let color = HealthColor(rawValue: row["code_color"] ?? "") {
-            code = StoredCode(payload: payload, color: color, statusVersion: UInt32(row["code_version"] as Int64),
-                              issuedAt: row["code_issued_at"], expiresAt: row["code_expires_at"])
+        if let payload: String = row[c + 3], let color = HealthColor(rawValue: row[c + 4] ?? "") {
+            code = StoredCode(payload: payload, color: color, statusVersion: UInt32(row[c + 5] as Int64),
+                              issuedAt: row[c + 6], expiresAt: row[c + 7])
         }
-        return HealthRecord(person: SQLitePersonRepository.person(row), statusVersion: UInt32(row["status_version"] as Int64),
-                            color: (row["color"] as String?).flatMap(HealthColor.init(rawValue:)),
-                            reasons: ReasonCoding.decode(row["reasons"]), code: code,
-                            declarations: declarations, flags: flags, stale: row["stale"])
+        return HealthRecord(person: SQLitePersonRepository.person(row), statusVersion: UInt32(row[c] as Int64),
+                            color: (row[c + 1] as String?).flatMap(HealthColor.init(rawValue:)),
+                            reasons: ReasonCoding.decode(row[c + 2]), code: code,
+                            declarations: declarations, flags: flags, stale: row[c + 8])
     }
 
     public func apply(_ ref: PersonRef, decide: @escaping HealthDecision) async throws -> HealthRecord? {
@@ -61,22 +63,42 @@ public struct SQLiteHealthRepository: HealthRepository {
     }
 
     /// The same for a record already in hand (with the risk list, when the caller has read it).
-    /// A stale person's mark is cleared: if the rules leave their colour as it was, the code they
-    /// hold is theirs again; otherwise the update bumps their status version past it.
+    /// A stale person is recomputed as if they held no code, so that they get a new one, and
+    /// their mark is cleared: their stored status version becomes exactly the one scans read
+    /// while they were stale (one above the old), whatever the decision. What a scan reads of
+    /// them is therefore the same before and after, and the background pass need not empty the
+    /// scans' cache (`recomputeStale`).
     static func apply(to record: HealthRecord, _ db: Database, risks: [String: RiskLevel]? = nil,
                       decide: HealthDecision) throws -> HealthRecord {
-        let update = try decide(record, try risks ?? riskList(db))
         var record = record
+        let key = Data(record.person.ref.bytes)
+        var update: HealthUpdate?
         if record.stale {
-            try db.cachedStatement(sql: "DELETE FROM stale_person WHERE ref = ?").execute(arguments: [Data(record.person.ref.bytes)])
+            record.code = nil
+            update = try decide(record, try risks ?? riskList(db))
+            try db.cachedStatement(sql: "DELETE FROM stale_person WHERE ref = ?").execute(arguments: [key])
             record.stale = false
+            let version = record.statusVersion &+ 1
+            if update == nil {  // nothing else changes (no code to sign: the person is not active)
+                try db.cachedStatement(sql: "UPDATE person SET status_version = ?, code_payload = NULL, code_color = NULL, "
+                                       + "code_version = NULL, code_issued_at = NULL, code_expires_at = NULL WHERE ref = ?")
+                    .execute(arguments: [Int64(version), key])
+                record.statusVersion = version
+                return record
+            }
+            // With no code held, any decision is a status change: one above the stored version.
+            guard update!.statusVersion == version else {
+                throw DatabaseError(message: "a stale person's update must take status version \(version)")
+            }
+        } else {
+            update = try decide(record, try risks ?? riskList(db))
         }
         guard let update else { return record }
         try db.cachedStatement(sql: """
             UPDATE person SET status_version = ?, color = ?, reasons = ?, code_payload = ?, code_color = ?, code_version = ?,
                               code_issued_at = ?, code_expires_at = ?
             WHERE ref = ?
-            """).execute(arguments: StatementArguments(columns(of: update)) + [Data(record.person.ref.bytes)])
+            """).execute(arguments: StatementArguments(columns(of: update)) + [key])
         return updated(record, with: update)
     }
 
@@ -133,7 +155,7 @@ public struct SQLiteHealthRepository: HealthRepository {
     // any process (the commit bumps the change counter, which empties the scans' cache). A
     // person is recomputed, and their mark cleared, by `apply` (their page, a report, a flag, a
     // re-registration) or by `recomputeStale` (the server's background pass), with the same
-    // decision in both. A crash before the commit leaves nothing; after it, the marks are in the
+    // decision in both; recomputed, they hold a new code with that higher status version. A crash before the commit leaves nothing; after it, the marks are in the
     // database and the next server to start carries on with them.
 
     public func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> Int {
@@ -168,8 +190,11 @@ public struct SQLiteHealthRepository: HealthRepository {
         }
     }
 
+    /// Its commits leave the scans' change counter alone: a stale person's standing reads the
+    /// same before and after their recompute (see `apply(to:)`), and nobody else is written, so
+    /// the scans' cache stays valid through the whole pass.
     public func recomputeStale(limit: Int, decide: @escaping HealthDecision) async throws -> Int {
-        try await writer.write { db in
+        try await writer.write(changesStandings: false) { db in
             let marks = try Data.fetchAll(db.cachedStatement(sql: "SELECT ref FROM stale_person LIMIT ?"), arguments: [limit])
             guard !marks.isEmpty else { return 0 }
             let risks = try Self.riskList(db)

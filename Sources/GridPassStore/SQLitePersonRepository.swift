@@ -23,7 +23,7 @@ public struct SQLitePersonRepository: PersonRepository {
         let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
         let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
         return try await writer.write { db in
-            let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE place_id = ? AND id_index = ?"),
+            let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.columns), phone_enc FROM person WHERE place_id = ? AND id_index = ?"),
                                             arguments: [r.placeID, Data(index)])
             guard let existing else {
                 let (person, health) = try Self.insertNew(db, r, index: index, idBox: idBox, phoneBox: phoneBox, meToken: meToken,
@@ -32,7 +32,7 @@ public struct SQLitePersonRepository: PersonRepository {
             }
             // Only the holder of the registered phone may update it: knowing someone's
             // identity number must not be enough to take over their record and page.
-            let stored = try cipher.open(Array(existing["phone_enc"] as Data), context: Array("phone".utf8) + index)
+            let stored = try cipher.open(Array(existing[Self.columnCount] as Data), context: Array("phone".utf8) + index)
             guard stored == r.phone else { throw RegistrationConflict.phoneMismatch }
             let ref = Self.person(existing).ref
             try db.cachedStatement(sql: """
@@ -51,20 +51,20 @@ public struct SQLitePersonRepository: PersonRepository {
     public func person(id: String) async throws -> PersonRecord? {
         guard let ref = PersonRef(hex: id) else { return nil }
         return try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)]).map(Self.person)
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM person WHERE ref = ?", arguments: [Data(ref.bytes)]).map(Self.person)
         }
     }
 
     public func person(meToken: String) async throws -> PersonRecord? {
         try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM person WHERE me_token = ?", arguments: [meToken]).map(Self.person)
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM person WHERE me_token = ?", arguments: [meToken]).map(Self.person)
         }
     }
 
     public func pendingWorkers(enterpriseID: Int64?) async throws -> [PersonRecord] {
         try await db.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM person WHERE kind = 'worker' AND status = 'pending' AND (? IS NULL OR place_id = ?)
+                SELECT \(Self.columns) FROM person WHERE kind = 'worker' AND status = 'pending' AND (? IS NULL OR place_id = ?)
                 ORDER BY created_at, name
                 """, arguments: [enterpriseID, enterpriseID]).map(Self.person)
         }
@@ -73,14 +73,14 @@ public struct SQLitePersonRepository: PersonRepository {
     public func review(personID: String, approve: Bool, reason: String?, now: Int64) async throws -> PersonRecord {
         guard let ref = PersonRef(hex: personID) else { throw RepositoryError.notFound("no person has the id '\(personID)'") }
         return try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM person WHERE ref = ?", arguments: [Data(ref.bytes)]) else {
                 throw RepositoryError.notFound("no person has the id '\(personID)'")
             }
             let person = Self.person(row)
             guard person.kind == .worker else { throw RepositoryError.invalid("\(personID) is a resident, not a worker to review") }
             try db.execute(sql: "UPDATE person SET status = ?, review_reason = ?, updated_at = ? WHERE ref = ?",
                            arguments: [approve ? "active" : "rejected", reason, now, Data(ref.bytes)])
-            return Self.person(try Row.fetchOne(db, sql: "SELECT * FROM person WHERE ref = ?", arguments: [Data(ref.bytes)])!)
+            return Self.person(try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM person WHERE ref = ?", arguments: [Data(ref.bytes)])!)
         }
     }
 
@@ -169,10 +169,17 @@ public struct SQLitePersonRepository: PersonRepository {
                     visited: d.visited, contact: d.contact.rawValue)
     }
 
+    /// The columns of a person record, in the order `person(_:)` reads them: every query that
+    /// reads people selects them first (`SELECT \(columns), … FROM person`). Read by position:
+    /// a lookup by name compares the name with every column's, case-insensitively.
+    static let columns = "ref, kind, status, place_id, name, room, department, me_token, review_reason, created_at, updated_at"
+    /// How many they are: the first column after them has this index.
+    static let columnCount = 11
+
     static func person(_ row: Row) -> PersonRecord {
-        PersonRecord(ref: PersonRef(bytes: Array(row["ref"] as Data))!, kind: PersonKind(rawValue: row["kind"]) ?? .resident,
-                     status: PersonRecord.Status(rawValue: row["status"]) ?? .pending, placeID: row["place_id"], name: row["name"],
-                     room: row["room"], department: row["department"], meToken: row["me_token"], reviewReason: row["review_reason"],
-                     createdAt: row["created_at"], updatedAt: row["updated_at"])
+        PersonRecord(ref: PersonRef(bytes: Array(row[0] as Data))!, kind: PersonKind(rawValue: row[1]) ?? .resident,
+                     status: PersonRecord.Status(rawValue: row[2]) ?? .pending, placeID: row[3], name: row[4],
+                     room: row[5], department: row[6], meToken: row[7], reviewReason: row[8],
+                     createdAt: row[9], updatedAt: row[10])
     }
 }

@@ -164,7 +164,7 @@ struct RiskChangeTests {
         }
     }
 
-    @Test("a stale person whose colour the change leaves as it was gets their own code back; a flag on a stale person is exact at once")
+    @Test("a stale person whose colour the change leaves as it was gets a new code of that colour, the old one stays superseded; a flag on a stale person is exact at once")
     func unchangedColourAndFlag() async throws {
         try await TestApp(recomputePass: false).test { client, services in
             let accounts = AccountService(services: services)
@@ -185,10 +185,12 @@ struct RiskChangeTests {
             let (status, flagged) = try await client.postJSON("/api/v1/people/\(people[1].personID)/flags", ["flag": "suspected"], token: staff)
             #expect(status == .created || status == .ok, "\(flagged)")
             #expect(try await Self.recomputeAll(codes) == 1)
-            // Green as before: the code they hold is theirs again, with no new status version.
+            // Green as before, with a new code one status version up; the old one stays superseded.
             let after = try await Self.records(people, services)
-            #expect(after[0].statusVersion == before[0].statusVersion && after[0].code == before[0].code && !after[0].stale)
-            #expect(try await client.verify(people[0].payload, at: "CP-DJ-E", token: guardGate).1["result"] as? String == "pass")
+            #expect(after[0].statusVersion == before[0].statusVersion + 1 && !after[0].stale)
+            #expect(after[0].color == .green && after[0].code?.color == .green && after[0].code != before[0].code)
+            #expect(try await client.verify(after[0].code!.payload, at: "CP-DJ-E", token: guardGate).1["result"] as? String == "pass")
+            #expect(try await client.verify(people[0].payload, at: "CP-DJ-E", token: guardGate).1["reason"] as? String == "superseded")
             #expect(after[1].color == .red && !after[1].stale)
             let red = try await client.verify(after[1].code!.payload, at: "CP-DJ-E", token: guardGate).1
             #expect(red["result"] as? String == "stop" && red["reason"] as? String == "red")
