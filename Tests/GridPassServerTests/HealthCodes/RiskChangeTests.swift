@@ -71,7 +71,9 @@ struct RiskChangeTests {
 
     @Test("5 000 visitors: `risk set high` stops every older code at the next scan (CLI and server), touches nobody else; `none` gives them green codes at their page")
     func fiveThousand() async throws {
-        try await TestApp(recomputePass: false).test { client, services in
+        // A live server (its background pass off, so that the test runs the pass itself and can
+        // watch the marks); the CLI's path on another opening of the same data directory.
+        try await TestApp(live: true, recomputePass: false).test(.live) { client, services in
             let accounts = AccountService(services: services)
             let guardGate = try await accounts.addUser(name: "guard-e", role: .guard_, scope: "CP-DJ-E", password: nil).token
             let admin = try await accounts.addUser(name: "admin", role: .admin, scope: nil, password: nil).token
