@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),  // tests only
     ],
     targets: [
@@ -45,6 +46,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Atomics", package: "swift-atomics"),
+        ], swiftSettings: swiftSettings),
+        .target(name: "GridPassPostgres", dependencies: [
+            "GridPassCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .target(name: "GridPassServer", dependencies: [
             "GridPassCore", "GridPassStore", "QRImaging", "GridPassResources", "GridPassCrypto",
@@ -71,7 +77,8 @@ let package = Package(
         .testTarget(name: "GridPassCryptoTests", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "QRImagingTests", dependencies: ["QRImaging", "GridPassTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GridPassCoreTests", dependencies: ["GridPassCore"], exclude: ["Vectors"], swiftSettings: swiftSettings),
-        .testTarget(name: "GridPassStoreTests", dependencies: ["GridPassStore", "GridPassCore", "GridPassTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "GridPassStoreTests", dependencies: ["GridPassStore", "GridPassPostgres", "GridPassCore", "GridPassTestSupport"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "GridPassServerTests", dependencies: [
             "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging", "GridPassTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -86,19 +86,7 @@ public struct SQLitePlaceRepository: PlaceRepository, SettingsRepository {
 
     public func doors(under root: Place) async throws -> [PlacePath] {
         try await db.read { db in
-            let byParent = try Self.subtree(of: root.id, db)
-            let rootPath = try Self.path(of: root, db)
-            var out: [PlacePath] = []
-            // Depth-first in import order, so sheets print building by building.
-            func walk(_ node: Place, ancestors: [Place]) {
-                let kids = (byParent[node.id] ?? []).sorted { ($0.kind == .checkpoint ? 1 : 0, $0.id) < ($1.kind == .checkpoint ? 1 : 0, $1.id) }
-                if node.isDoor(hasUnits: kids.contains { $0.kind == .unit }) {
-                    out.append(PlacePath(ancestors: ancestors, place: node))
-                }
-                for kid in kids { walk(kid, ancestors: ancestors + [node]) }
-            }
-            walk(root, ancestors: rootPath.ancestors)
-            return out
+            PlaceTree.doors(under: root, ancestors: try Self.path(of: root, db).ancestors, subtree: try Self.subtree(of: root.id, db))
         }
     }
 

@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import GridPassCore
+import GridPassPostgres
 @testable import GridPassStore
 import GridPassTestSupport
 import Testing
 
-@Suite("SQLite places and the key ring")
+@Suite("Places and the key ring (SQLite and PostgreSQL)")
 struct PlaceStoreTests {
     static let header = "kind,code,name,parent,rooms,households\n"
     static let street = header + """
@@ -27,42 +28,65 @@ struct PlaceStoreTests {
         return (data, try SQLitePlaceRepository(try data.openDatabase()))
     }
 
-    @Test("import, doors in tree order, paths")
-    func importAndDoors() async throws {
-        let (_, repo) = try open()
-        let summary = try await repo.importPlaces(csv: Self.street)
-        #expect(summary == PlaceImportSummary(inserted: 11, updated: 0))
-        let street = try #require(try await repo.place(code: "S"))
-        let doors = try await repo.doors(under: street)
-        #expect(doors.map(\.place.code) == ["U1", "U2", "B2", "E", "CP", "GATE"])
-        let u1 = try #require(doors.first)
-        #expect(u1.fullName == "平山区东明街道东进社区 1号楼 1单元")
-        #expect(u1.place.rooms == ["101", "102", "103", "104"])
-        #expect(try await repo.doors(under: try #require(try await repo.place(code: "B"))).map(\.place.code) == ["U1", "U2"])
+    @Test("import, doors in tree order, paths", arguments: Backend.all)
+    func importAndDoors(_ backend: Backend) async throws {
+        try await backend.withPlaces { repo in
+            let summary = try await repo.importPlaces(csv: Self.street)
+            #expect(summary == PlaceImportSummary(inserted: 11, updated: 0))
+            let street = try #require(try await repo.place(code: "S"))
+            let doors = try await repo.doors(under: street)
+            #expect(doors.map(\.place.code) == ["U1", "U2", "B2", "E", "CP", "GATE"])
+            let u1 = try #require(doors.first)
+            #expect(u1.fullName == "平山区东明街道东进社区 1号楼 1单元")
+            #expect(u1.place.rooms == ["101", "102", "103", "104"])
+            #expect(try await repo.doors(under: try #require(try await repo.place(code: "B"))).map(\.place.code) == ["U1", "U2"])
+        }
     }
 
-    @Test("a file with one bad row imports nothing; re-import updates")
-    func atomic() async throws {
-        let (_, repo) = try open()
-        let bad = Self.street + "\nunit,U3,3单元,NOWHERE,,\n"
-        await #expect(throws: PlaceImport.Failure.self) { try await repo.importPlaces(csv: bad) }
-        #expect(try await repo.count() == 0)
-        _ = try await repo.importPlaces(csv: Self.street)
-        let again = try await repo.importPlaces(csv: Self.header + "unit,U2,2单元（新）,B,201-202,\n")
-        #expect(again == PlaceImportSummary(inserted: 0, updated: 1))
-        #expect(try await repo.count() == 11)
-        #expect(try await repo.place(code: "U2")?.name == "2单元（新）")
-        #expect(try await repo.place(code: "U2")?.rooms == ["201", "202"])
+    @Test("a file with one bad row imports nothing; re-import updates", arguments: Backend.all)
+    func atomic(_ backend: Backend) async throws {
+        try await backend.withPlaces { repo in
+            let bad = Self.street + "\nunit,U3,3单元,NOWHERE,,\n"
+            await #expect(throws: PlaceImport.Failure.self) { try await repo.importPlaces(csv: bad) }
+            #expect(try await repo.count() == 0)
+            _ = try await repo.importPlaces(csv: Self.street)
+            let again = try await repo.importPlaces(csv: Self.header + "unit,U2,2单元（新）,B,201-202,\n")
+            #expect(again == PlaceImportSummary(inserted: 0, updated: 1))
+            #expect(try await repo.count() == 11)
+            #expect(try await repo.place(code: "U2")?.name == "2单元（新）")
+            #expect(try await repo.place(code: "U2")?.rooms == ["201", "202"])
+        }
     }
 
-    @Test("rotating a poster bumps its serial; only doors have posters")
-    func rotate() async throws {
-        let (_, repo) = try open()
-        _ = try await repo.importPlaces(csv: Self.street)
-        #expect(try await repo.rotatePoster(code: "U1").posterSerial == 2)
-        #expect(try await repo.place(code: "U1")?.posterSerial == 2)
-        await #expect(throws: RepositoryError.self) { try await repo.rotatePoster(code: "B") }
-        await #expect(throws: RepositoryError.self) { try await repo.rotatePoster(code: "NOPE") }
+    @Test("rotating a poster bumps its serial; only doors have posters", arguments: Backend.all)
+    func rotate(_ backend: Backend) async throws {
+        try await backend.withPlaces { repo in
+            _ = try await repo.importPlaces(csv: Self.street)
+            #expect(try await repo.rotatePoster(code: "U1").posterSerial == 2)
+            #expect(try await repo.place(code: "U1")?.posterSerial == 2)
+            await #expect(throws: RepositoryError.self) { try await repo.rotatePoster(code: "B") }
+            await #expect(throws: RepositoryError.self) { try await repo.rotatePoster(code: "NOPE") }
+        }
+    }
+
+    @Test("settings, paths, children and poster serials", arguments: Backend.all)
+    func settingsAndPaths(_ backend: Backend) async throws {
+        try await backend.withPlaces { repo in
+            #expect(try await repo.setting("public_url") == nil)
+            try await repo.setSetting("public_url", "http://a")
+            try await repo.setSetting("public_url", "http://b")
+            #expect(try await repo.setting("public_url") == "http://b")
+            _ = try await repo.importPlaces(csv: Self.street)
+            let u1 = try #require(try await repo.place(code: "U1"))
+            #expect(try await repo.path(of: u1).ancestors.map(\.code) == ["D", "S", "C", "G", "B"])
+            #expect(try await repo.path(placeID: u1.id)?.fullName == "平山区东明街道东进社区 1号楼 1单元")
+            #expect(try await repo.path(placeID: 999_999) == nil)
+            #expect(try await repo.place(id: u1.id) == u1)
+            #expect(try await repo.children(of: nil).map(\.code) == ["D"])
+            #expect(try await repo.children(of: try #require(try await repo.place(code: "B"))).map(\.code) == ["U1", "U2"])
+            #expect(try await repo.posterSerial(placeID: u1.id) == 1)
+            #expect(try await repo.posterSerial(placeID: 999_999) == nil)
+        }
     }
 
     @Test("a new database has 2 KiB pages; an existing database keeps its page size when opened again")
