@@ -10,7 +10,7 @@ import Glibc
 /// from OpenSSL's DRBG, each with an id and a purpose; rotation adds a key and never removes one,
 /// so what older keys signed still verifies. The file is re-read when another process (a CLI
 /// command next to the running server) changes it.
-public final class KeyRing: Sendable {
+public final class KeyRing: KeySource {
     public struct Entry: Codable, Sendable, Equatable {
         public let id: UInt16
         public let purpose: KeyPurpose
@@ -90,11 +90,6 @@ public final class KeyRing: Sendable {
             state.keys = keys
             return keys
         }
-    }
-
-    /// A key by id for verifying; re-reads the file once if the id is not known yet.
-    public func key(id: UInt16, purpose: KeyPurpose) -> RingKey? {
-        keys().key(id: id, purpose: purpose) ?? keys(refresh: true).key(id: id, purpose: purpose)
     }
 
     /// Every key, without secrets, for `gridpass keys list`.
@@ -193,7 +188,3 @@ public final class KeyRing: Sendable {
     }
 }
 
-public struct KeyRingError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-}

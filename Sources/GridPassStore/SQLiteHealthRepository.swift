@@ -33,7 +33,7 @@ public struct SQLiteHealthRepository: HealthRepository {
         let declarations = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT day, temperature, symptoms, visited, contact FROM declaration WHERE person_ref = ? ORDER BY id
             """), arguments: [key]).map { d in
-            Declaration(day: Day(number: d[0]), temperature: d[1], symptoms: Self.list(d[2]), visited: Self.list(d[3]), contact: d[4])
+            Declaration(day: Day(number: d[0]), temperature: d[1], symptoms: HealthReasonCoding.list(d[2]), visited: HealthReasonCoding.list(d[3]), contact: d[4])
         }
         let flags = try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, day FROM flag WHERE person_ref = ? ORDER BY id"),
                                      arguments: [key]).compactMap { f in
@@ -47,7 +47,7 @@ public struct SQLiteHealthRepository: HealthRepository {
         }
         return HealthRecord(person: SQLitePersonRepository.person(row), statusVersion: UInt32(row[c] as Int64),
                             color: (row[c + 1] as String?).flatMap(HealthColor.init(rawValue:)),
-                            reasons: ReasonCoding.decode(row[c + 2]), code: code,
+                            reasons: HealthReasonCoding.decode(row[c + 2]), code: code,
                             declarations: declarations, flags: flags, stale: row[c + 8])
     }
 
@@ -62,62 +62,40 @@ public struct SQLiteHealthRepository: HealthRepository {
         return try apply(to: record, db, decide: decide)
     }
 
-    /// The same for a record already in hand (with the risk list, when the caller has read it).
-    /// A stale person is recomputed as if they held no code, so that they get a new one, and
-    /// their mark is cleared: their stored status version becomes exactly the one scans read
-    /// while they were stale (one above the old), whatever the decision. What a scan reads of
-    /// them is therefore the same before and after, and the background pass need not empty the
-    /// scans' cache (`recomputeStale`).
+    /// The same for a record already in hand (with the risk list, when the caller has read it):
+    /// stores what `HealthRecompute.plan` decides, and clears a stale person's mark.
     static func apply(to record: HealthRecord, _ db: Database, risks: [String: RiskLevel]? = nil,
                       decide: HealthDecision) throws -> HealthRecord {
-        var record = record
         let key = Data(record.person.ref.bytes)
-        var update: HealthUpdate?
+        let (write, after) = try HealthRecompute.plan(record, risks: try risks ?? riskList(db), decide: decide)
         if record.stale {
-            record.code = nil
-            update = try decide(record, try risks ?? riskList(db))
             try db.cachedStatement(sql: "DELETE FROM stale_person WHERE ref = ?").execute(arguments: [key])
-            record.stale = false
-            let version = record.statusVersion &+ 1
-            if update == nil {  // nothing else changes (no code to sign: the person is not active)
-                try db.cachedStatement(sql: "UPDATE person SET status_version = ?, code_payload = NULL, code_color = NULL, "
-                                       + "code_version = NULL, code_issued_at = NULL, code_expires_at = NULL WHERE ref = ?")
-                    .execute(arguments: [Int64(version), key])
-                record.statusVersion = version
-                return record
-            }
-            // With no code held, any decision is a status change: one above the stored version.
-            guard update!.statusVersion == version else {
-                throw DatabaseError(message: "a stale person's update must take status version \(version)")
-            }
-        } else {
-            update = try decide(record, try risks ?? riskList(db))
         }
-        guard let update else { return record }
-        try db.cachedStatement(sql: """
-            UPDATE person SET status_version = ?, color = ?, reasons = ?, code_payload = ?, code_color = ?, code_version = ?,
-                              code_issued_at = ?, code_expires_at = ?
-            WHERE ref = ?
-            """).execute(arguments: StatementArguments(columns(of: update)) + [key])
-        return updated(record, with: update)
+        switch write {
+        case .nothing:
+            break
+        case .versionOnly(let version):
+            try db.cachedStatement(sql: "UPDATE person SET status_version = ?, code_payload = NULL, code_color = NULL, "
+                                   + "code_version = NULL, code_issued_at = NULL, code_expires_at = NULL WHERE ref = ?")
+                .execute(arguments: [Int64(version), key])
+        case .update(let update):
+            try db.cachedStatement(sql: """
+                UPDATE person SET status_version = ?, color = ?, reasons = ?, code_payload = ?, code_color = ?, code_version = ?,
+                                  code_issued_at = ?, code_expires_at = ?
+                WHERE ref = ?
+                """).execute(arguments: StatementArguments(columns(of: update)) + [key])
+        }
+        return after
     }
 
     /// The values of `update` for the columns status_version, color, reasons, code_payload,
     /// code_color, code_version, code_issued_at, code_expires_at, in that order.
     static func columns(of update: HealthUpdate) -> [(any DatabaseValueConvertible)?] {
-        [Int64(update.statusVersion), update.color.rawValue, ReasonCoding.encode(update.reasons),
+        [Int64(update.statusVersion), update.color.rawValue, HealthReasonCoding.encode(update.reasons),
          update.code?.payload, update.code?.color.rawValue, update.code.map { Int64($0.statusVersion) },
          update.code?.issuedAt, update.code?.expiresAt]
     }
 
-    static func updated(_ record: HealthRecord, with update: HealthUpdate) -> HealthRecord {
-        var record = record
-        record.statusVersion = update.statusVersion
-        record.color = update.color
-        record.reasons = update.reasons
-        record.code = update.code
-        return record
-    }
 
     public func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64) async throws {
         try await writer.write { db in
@@ -291,40 +269,4 @@ public struct SQLiteHealthRepository: HealthRepository {
         }
     }
 
-    static func list(_ text: String) -> [String] {
-        text.isEmpty ? [] : text.split(separator: ",").map(String.init)
-    }
-}
-
-/// Reasons as JSON text in the person row.
-enum ReasonCoding {
-    static func encode(_ reasons: [Reason]) -> String {
-        let objects: [[String: Any]] = reasons.map { r in
-            var o: [String: Any] = ["code": r.code, "color": r.color.rawValue, "day": r.day.number, "zh": r.zh, "en": r.en]
-            if let region = r.region { o["region"] = region }
-            if let detail = r.detail { o["detail"] = detail }
-            return o
-        }
-        return String(decoding: JSONWriter.data(objects), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) -> [Reason] {
-        guard case .array(let items)? = try? JSONParser.parse(text) else { return [] }
-        return items.compactMap { item in
-            guard case .object(let pairs) = item else { return nil }
-            var strings: [String: String] = [:]
-            var day: Int?
-            for (key, value) in pairs {
-                switch value {
-                case .string(let s): strings[key] = s
-                case .number(let n, isInteger: true) where key == "day": day = Int(exactly: n)
-                default: break
-                }
-            }
-            guard let code = strings["code"], let color = strings["color"].flatMap(HealthColor.init(rawValue:)),
-                  let day, let zh = strings["zh"], let en = strings["en"] else { return nil }
-            return Reason(code: code, color: color, day: Day(number: day), region: strings["region"],
-                          detail: strings["detail"], zh: zh, en: en)
-        }
-    }
 }

@@ -153,7 +153,7 @@ public struct SQLitePersonRepository: PersonRepository {
                 ] + (update.map(SQLiteHealthRepository.columns(of:)) ?? [0, nil, "[]", nil, nil, nil, nil, nil])))
             guard db.changesCount == 1 else { continue }  // the reference was taken: draw another
             try Self.insertDeclaration(db, ref: ref, r.declaration, source: "registration", now: now)
-            if let update { health = SQLiteHealthRepository.updated(health, with: update) }
+            if let update { health = HealthRecompute.updated(health, with: update) }
             return (person, health)
         }
     }

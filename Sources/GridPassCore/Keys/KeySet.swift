@@ -49,3 +49,23 @@ public struct KeySet: Sendable {
         return key
     }
 }
+
+/// Where the keys in force come from: the key ring file of a data directory (SQLite) or the
+/// sealed rows of the database (PostgreSQL). `refresh` asks for another process's rotation to be
+/// seen now (signers ask).
+public protocol KeySource: Sendable {
+    func keys(refresh: Bool) -> KeySet
+}
+
+extension KeySource {
+    /// A key by id for verifying; looks again once if the id is not known yet (a rotation by
+    /// another process a moment ago).
+    public func key(id: UInt16, purpose: KeyPurpose) -> RingKey? {
+        keys(refresh: false).key(id: id, purpose: purpose) ?? keys(refresh: true).key(id: id, purpose: purpose)
+    }
+}
+
+public struct KeyRingError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

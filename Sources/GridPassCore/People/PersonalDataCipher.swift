@@ -1,22 +1,26 @@
-import GridPassCore
 import GridPassCrypto
 
 /// Encrypts identity numbers and phones at rest (AES-256-GCM with the newest data key; the key
 /// id is stored in front of the box so that rotated keys still decrypt) and computes the blind
 /// index used to find a person by identity number without storing it in clear.
-struct PersonalDataCipher: Sendable {
-    let keyRing: KeyRing
+/// Pure: the same on every storage backend (only where the keys come from differs).
+public struct PersonalDataCipher: Sendable {
+    let keyRing: any KeySource
+
+    public init(keyRing: any KeySource) {
+        self.keyRing = keyRing
+    }
 
     /// `keyID(2 bytes) ‖ nonce ‖ ciphertext ‖ tag`, bound to `context` (e.g. the person ref and field).
-    func seal(_ text: String, context: [UInt8]) throws -> [UInt8] {
-        guard let key = keyRing.keys().current(.dataEncryption) else { throw KeyRingError("no data-encryption key") }
+    public func seal(_ text: String, context: [UInt8]) throws -> [UInt8] {
+        guard let key = keyRing.keys(refresh: false).current(.dataEncryption) else { throw KeyRingError("no data-encryption key") }
         var sealed = ByteWriter()
         sealed.u16(key.id)
         sealed.raw(try AES256GCM(key: key.secret).seal(Array(text.utf8), associatedData: context))
         return sealed.bytes
     }
 
-    func open(_ sealed: [UInt8], context: [UInt8]) throws -> String {
+    public func open(_ sealed: [UInt8], context: [UInt8]) throws -> String {
         var reader = ByteReader(sealed)
         guard let id = reader.u16(), reader.remaining > 0, let box = reader.raw(reader.remaining) else { throw CryptoError.malformedBox }
         guard let key = keyRing.key(id: id, purpose: .dataEncryption) else { throw KeyRingError("data key \(id) is missing") }
@@ -25,8 +29,8 @@ struct PersonalDataCipher: Sendable {
 
     /// HMAC of the normalised identity number under the first data key (stable for the life of
     /// the data directory, so rotation never breaks look-ups).
-    func index(idNumber: String) throws -> [UInt8] {
-        guard let key = keyRing.keys().first(.dataEncryption) else { throw KeyRingError("no data-encryption key") }
+    public func index(idNumber: String) throws -> [UInt8] {
+        guard let key = keyRing.keys(refresh: false).first(.dataEncryption) else { throw KeyRingError("no data-encryption key") }
         return try key.mac.mac(Array("gridpass/id-number/v1\0\(idNumber)".utf8))
     }
 }
