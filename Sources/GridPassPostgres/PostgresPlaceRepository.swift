@@ -59,11 +59,11 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func place(code: String) async throws -> Place? {
-        try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE code = $1", binds: try Self.binds(code)))
+        try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE code = $1", binds: try binds(code)))
     }
 
     public func place(id: Int64) async throws -> Place? {
-        try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE id = $1", binds: try Self.binds(id)))
+        try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE id = $1", binds: try binds(id)))
     }
 
     public func path(of place: Place) async throws -> PlacePath {
@@ -83,19 +83,13 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func doors(under root: Place) async throws -> [PlacePath] {
-        let places = try await all(PostgresQuery(unsafeSQL: """
-            WITH RECURSIVE sub(id) AS (SELECT $1::BIGINT UNION ALL SELECT p.id FROM place p JOIN sub ON p.parent_id = sub.id)
-            SELECT \(Self.placeColumns)
-            FROM place JOIN sub USING (id)
-            """, binds: try Self.binds(root.id)))
-        return PlaceTree.doors(under: root, ancestors: try await ancestors(of: root.parentID),
-                               subtree: Dictionary(grouping: places, by: \.parentID))
+        PlaceTree.doors(under: root, ancestors: try await ancestors(of: root.parentID), subtree: try await subtree(of: root.id))
     }
 
     public func children(of place: Place?) async throws -> [Place] {
         if let place {
             return try await all(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE parent_id = $1 ORDER BY position, id",
-                                               binds: try Self.binds(place.id)))
+                                               binds: try binds(place.id)))
         }
         return try await all(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE parent_id IS NULL ORDER BY position, id"))
     }
@@ -104,7 +98,7 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
         try await database.transaction { connection in
             let logger = database.logger
             let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE code = $1 FOR UPDATE",
-                                                                binds: try Self.binds(code)), logger: logger)
+                                                                binds: try binds(code)), logger: logger)
             var found: Place?
             for try await row in rows.decode(PlaceRow.self) { found = Self.place(row) }
             guard var place = found else { throw RepositoryError.notFound("no place has the code '\(code)'") }
@@ -142,11 +136,6 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
 
     // MARK: - Rows
 
-    static func binds(_ value: some PostgresEncodable & Sendable) throws -> PostgresBindings {
-        var binds = PostgresBindings()
-        try binds.append(value)
-        return binds
-    }
 
     static func place(_ row: PlaceRow) -> Place {
         Place(id: row.0, code: row.1, kind: PlaceKind(rawValue: row.2) ?? .unit, name: row.3, parentID: row.4,
@@ -163,6 +152,16 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
         try await all(query).first
     }
 
+    /// Every place at or below `rootID`, grouped by parent id, in one recursive query.
+    func subtree(of rootID: Int64) async throws -> [Int64?: [Place]] {
+        let places = try await all(PostgresQuery(unsafeSQL: """
+            WITH RECURSIVE sub(id) AS (SELECT $1::BIGINT UNION ALL SELECT p.id FROM place p JOIN sub ON p.parent_id = sub.id)
+            SELECT \(Self.placeColumns)
+            FROM place JOIN sub USING (id)
+            """, binds: try binds(rootID)))
+        return Dictionary(grouping: places, by: \.parentID)
+    }
+
     /// The place `parentID` and its ancestors, root first, in one recursive query.
     func ancestors(of parentID: Int64?) async throws -> [Place] {
         guard let parentID else { return [] }
@@ -172,7 +171,7 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
                 SELECT p.parent_id, up.depth + 1 FROM place p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL AND up.depth < 16)
             SELECT \(Self.placeColumns)
             FROM place JOIN up USING (id) ORDER BY up.depth DESC
-            """, binds: try Self.binds(parentID)))
+            """, binds: try binds(parentID)))
         return chain
     }
 }

@@ -91,9 +91,8 @@ public struct SQLiteStaffRepository: StaffRepository {
         try await db.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
                              arguments: [id, id, limit]).compactMap { row in
-                guard let action = AuditEntry.Action(rawValue: row["action"]) else { return nil }
-                return AuditEntry(id: row["id"], at: row["at"], userID: row["user_id"], userName: row["user_name"], action: action,
-                                  target: row["target"], detail: row["detail"], address: row["address"])
+                AuditEntry(id: row["id"], at: row["at"], userID: row["user_id"], userName: row["user_name"], storedAction: row["action"],
+                           target: row["target"], detail: row["detail"], address: row["address"])
             }
         }
     }
@@ -102,14 +101,7 @@ public struct SQLiteStaffRepository: StaffRepository {
 
     public func places(under root: Place) async throws -> [Place] {
         try await db.read { db in
-            let byParent = try SQLitePlaceRepository.subtree(of: root.id, db)
-            var out: [Place] = []
-            func walk(_ node: Place) {
-                out.append(node)
-                for kid in (byParent[node.id] ?? []).sorted(by: { $0.id < $1.id }) { walk(kid) }
-            }
-            if let top = byParent.values.joined().first(where: { $0.id == root.id }) { walk(top) }
-            return out
+            PlaceTree.places(under: root, subtree: try SQLitePlaceRepository.subtree(of: root.id, db))
         }
     }
 
@@ -142,16 +134,13 @@ public struct SQLiteStaffRepository: StaffRepository {
                 WHERE f.kind != 'cleared'
                 ORDER BY f.at DESC, f.id DESC
                 """, arguments: [root]).compactMap { row in
-                guard let kind = StaffFlagKind(rawValue: row["flag_kind"]) else { return nil }
-                return FlaggedPerson(person: Self.coveragePerson(row), flag: kind, at: row["flag_at"])
+                FlaggedPerson(person: Self.coveragePerson(row), storedFlag: row["flag_kind"], at: row["flag_at"])
             }
         }
     }
 
     static func coveragePerson(_ row: Row) -> CoveragePerson {
-        CoveragePerson(id: PersonRef(bytes: Array(row["ref"] as Data))?.hex ?? "", kind: PersonKind(rawValue: row["kind"]) ?? .resident,
-                       status: PersonRecord.Status(rawValue: row["status"]) ?? .pending, placeID: row["place_id"],
-                       name: row["name"], room: row["room"], color: (row["color"] as String?).flatMap(HealthColor.init(rawValue:)),
-                       lastReport: (row["last_day"] as Int?).map(Day.init(number:)))
+        CoveragePerson(storedRef: row["ref"] as Data, kind: row["kind"], status: row["status"], placeID: row["place_id"],
+                       name: row["name"], room: row["room"], color: row["color"], lastDay: row["last_day"])
     }
 }

@@ -10,13 +10,7 @@ public struct SQLiteStats: StatsRepository {
     public func peopleCounts() async throws -> [PeopleCount] {
         try await db.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, status, color, COUNT(*) AS n FROM person GROUP BY kind, status, color")
-                .compactMap { row in
-                    guard let kind = PersonKind(rawValue: row["kind"]), let status = PersonRecord.Status(rawValue: row["status"]) else {
-                        return nil
-                    }
-                    return PeopleCount(kind: kind, status: status, color: (row["color"] as String?).flatMap(HealthColor.init(rawValue:)),
-                                       count: row["n"])
-                }
+                .compactMap { row in PeopleCount(storedKind: row["kind"], status: row["status"], color: row["color"], count: row["n"]) }
         }
     }
 }

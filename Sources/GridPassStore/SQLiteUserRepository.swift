@@ -11,7 +11,7 @@ public struct SQLiteUserRepository: UserRepository {
     public func addUser(name: String, role: UserRecord.Role, scopePlaceID: Int64?, passwordHash: String?, tokenHash: [UInt8]) async throws -> UserRecord {
         try await db.write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM user WHERE name = ?)", arguments: [name]) == true {
-                throw RepositoryError.invalid("a user named '\(name)' exists already")
+                throw UserRecord.nameTaken(name)
             }
             try db.execute(sql: """
                 INSERT INTO user (name, role, scope_place_id, password_hash, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -31,7 +31,7 @@ public struct SQLiteUserRepository: UserRepository {
     }
 
     static func user(_ row: Row) -> UserRecord {
-        UserRecord(id: row["id"], name: row["name"], role: UserRecord.Role(rawValue: row["role"]) ?? .guard_,
-                   scopePlaceID: row["scope_place_id"], passwordHash: row["password_hash"])
+        UserRecord(id: row["id"], name: row["name"], storedRole: row["role"], scopePlaceID: row["scope_place_id"],
+                   passwordHash: row["password_hash"])
     }
 }

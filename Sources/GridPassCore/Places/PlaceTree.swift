@@ -16,3 +16,18 @@ public enum PlaceTree {
         return out
     }
 }
+
+extension PlaceTree {
+    /// `root` and every place below it, parents before children, siblings in import order (the
+    /// staff pages' lists). `subtree` is every place at or below `root` grouped by parent id, as
+    /// stored; empty when `root` is not in it.
+    public static func places(under root: Place, subtree: [Int64?: [Place]]) -> [Place] {
+        var out: [Place] = []
+        func walk(_ node: Place) {
+            out.append(node)
+            for kid in (subtree[node.id] ?? []).sorted(by: { $0.id < $1.id }) { walk(kid) }
+        }
+        if let top = subtree.values.joined().first(where: { $0.id == root.id }) { walk(top) }
+        return out
+    }
+}

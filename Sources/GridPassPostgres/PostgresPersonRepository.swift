@@ -1,0 +1,161 @@
+import Foundation
+import GridPassCore
+import PostgresNIO
+
+/// People and their declarations on PostgreSQL; identity numbers and phones encrypted
+/// (`PersonalDataCipher`, the same as SQLite's). Registrations of one person racing on two
+/// nodes end in one record: the loser of the insert finds the winner's row and updates it.
+public struct PostgresPersonRepository: PersonRepository {
+    let database: PostgresDatabase
+    let cipher: PersonalDataCipher
+
+    public init(_ database: PostgresDatabase, keys: any KeySource) {
+        self.database = database
+        self.cipher = PersonalDataCipher(keyRing: keys)
+    }
+
+    var logger: Logger { database.logger }
+
+    public func register(_ r: RegistrationData, now: Int64, decide: @escaping HealthDecision) async throws
+        -> (person: PersonRecord, health: HealthRecord?, created: Bool) {
+        let index = try cipher.index(idNumber: r.idNumber)
+        let meToken = Base32.encode(try TimeOrderedBytes.make(milliseconds: Self.clockMilliseconds(), random: 16))
+        let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
+        let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
+        return try await database.transaction { connection in
+            while true {
+                let existing = try await connection.rows(PostgresQuery(unsafeSQL: """
+                    SELECT \(PersonRow.columns), phone_enc FROM person WHERE place_id = $1 AND id_index = $2 FOR UPDATE
+                    """, binds: try Self.placeAndIndex(r.placeID, Data(index))), logger: logger) {
+                    (try PersonRow.person($0), try $0.get(PersonRow.count, as: Data.self))
+                }.first
+                if let (person, phoneEnc) = existing {
+                    // Only the holder of the registered phone may update it (as on SQLite).
+                    let stored = try cipher.open(Array(phoneEnc), context: Array("phone".utf8) + index)
+                    guard stored == r.phone else { throw RegistrationConflict.phoneMismatch }
+                    let key = Data(person.ref.bytes)
+                    try await connection.query("""
+                        UPDATE person SET name = \(r.name), room = \(r.room), department = \(r.department), id_number_enc = \(Data(idBox)),
+                                          phone_enc = \(Data(phoneBox)), updated_at = \(now)
+                        WHERE ref = \(key)
+                        """, logger: logger)
+                    try await PostgresHealthRepository.insertDeclaration(connection, logger: logger, ref: person.ref, r.declaration,
+                                                                         source: "registration", now: now)
+                    guard let health = try await PostgresHealthRepository.apply(person.ref, connection, logger: logger, decide: decide) else {
+                        throw PostgresRowError("registered person vanished")
+                    }
+                    return (health.person, health, false)
+                }
+                if let (person, health) = try await insertNew(connection, r, index: index, idBox: idBox, phoneBox: phoneBox,
+                                                              meToken: meToken, now: now, decide: decide) {
+                    return (person, health, true)
+                }
+                // Another registration of the same person committed first: update theirs.
+            }
+        }
+    }
+
+    /// A new person, coloured and signed before the insert; nil when a row of the same place and
+    /// identity index appeared meanwhile (another node's registration of the same person).
+    func insertNew(_ connection: PostgresConnection, _ r: RegistrationData, index: [UInt8], idBox: [UInt8], phoneBox: [UInt8],
+                   meToken: String, now: Int64, decide: HealthDecision) async throws -> (PersonRecord, HealthRecord)? {
+        let risks = try await PostgresHealthRepository.riskList(connection, logger: logger)
+        while true {
+            let ref = try PersonRef.timeOrdered(milliseconds: Self.clockMilliseconds())
+            let status: PersonRecord.Status = r.kind == .resident ? .active : .pending
+            let person = PersonRecord(ref: ref, kind: r.kind, status: status, placeID: r.placeID, name: r.name, room: r.room,
+                                      department: r.department, meToken: meToken, reviewReason: nil, createdAt: now, updatedAt: now)
+            var health = HealthRecord(person: person, statusVersion: 0, color: nil, reasons: [], code: nil,
+                                      declarations: [Declaration(day: Day(unixSeconds: now), temperature: r.declaration.temperature,
+                                                                 symptoms: r.declaration.symptoms.map(\.rawValue),
+                                                                 visited: r.declaration.visited, contact: r.declaration.contact.rawValue)],
+                                      flags: [])
+            let update = try decide(health, risks)
+            let inserted = try await connection.rows("""
+                INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
+                                    me_token, created_at, updated_at, status_version, color, reasons, code_payload,
+                                    code_color, code_version, code_issued_at, code_expires_at)
+                VALUES (\(Data(ref.bytes)), \(r.kind.rawValue), \(status.rawValue), \(r.placeID), \(Data(index)), \(Data(idBox)),
+                        \(Data(phoneBox)), \(r.name), \(r.room), \(r.department), \(meToken), \(now), \(now),
+                        \(Int64(update?.statusVersion ?? 0)), \(update?.color.rawValue), \(HealthReasonCoding.encode(update?.reasons ?? [])),
+                        \(update?.code?.payload), \(update?.code?.color.rawValue), \(update?.code.map { Int64($0.statusVersion) }),
+                        \(update?.code?.issuedAt), \(update?.code?.expiresAt))
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+                """, logger: logger) { _ in true }
+            if inserted.isEmpty {
+                let taken = try await connection.rows(PostgresQuery(unsafeSQL: "SELECT 1 FROM person WHERE place_id = $1 AND id_index = $2",
+                                                                    binds: try Self.placeAndIndex(r.placeID, Data(index))), logger: logger) { _ in true }
+                if !taken.isEmpty { return nil }
+                continue  // the reference was taken: draw another
+            }
+            try await PostgresHealthRepository.insertDeclaration(connection, logger: logger, ref: ref, r.declaration,
+                                                                 source: "registration", now: now)
+            if let update { health = HealthRecompute.updated(health, with: update) }
+            return (person, health)
+        }
+    }
+
+    public func person(id: String) async throws -> PersonRecord? {
+        guard let ref = PersonRef(hex: id) else { return nil }
+        return try await database.client.rows(PostgresQuery(unsafeSQL: "SELECT \(PersonRow.columns) FROM person WHERE ref = $1",
+                                                            binds: try GridPassPostgres.binds(Data(ref.bytes))), PersonRow.person).first
+    }
+
+    public func person(meToken: String) async throws -> PersonRecord? {
+        try await database.client.rows(PostgresQuery(unsafeSQL: "SELECT \(PersonRow.columns) FROM person WHERE me_token = $1",
+                                                     binds: try GridPassPostgres.binds(meToken)), PersonRow.person).first
+    }
+
+    public func pendingWorkers(enterpriseID: Int64?) async throws -> [PersonRecord] {
+        var bindings = PostgresBindings()
+        try bindings.append(enterpriseID)
+        return try await database.client.rows(PostgresQuery(unsafeSQL: """
+            SELECT \(PersonRow.columns) FROM person WHERE kind = 'worker' AND status = 'pending' AND ($1::BIGINT IS NULL OR place_id = $1)
+            ORDER BY created_at, name
+            """, binds: bindings), PersonRow.person)
+    }
+
+    public func review(personID: String, approve: Bool, reason: String?, now: Int64) async throws -> PersonRecord {
+        guard let ref = PersonRef(hex: personID) else { throw RepositoryError.notFound("no person has the id '\(personID)'") }
+        let key = Data(ref.bytes)
+        return try await database.transaction { connection in
+            let select = PostgresQuery(unsafeSQL: "SELECT \(PersonRow.columns) FROM person WHERE ref = $1 FOR UPDATE", binds: try GridPassPostgres.binds(key))
+            guard let person = try await connection.rows(select, logger: logger, PersonRow.person).first else {
+                throw RepositoryError.notFound("no person has the id '\(personID)'")
+            }
+            guard person.kind == .worker else { throw RepositoryError.invalid("\(personID) is a resident, not a worker to review") }
+            try await connection.query("""
+                UPDATE person SET status = \(approve ? "active" : "rejected"), review_reason = \(reason), updated_at = \(now) WHERE ref = \(key)
+                """, logger: logger)
+            let reread = PostgresQuery(unsafeSQL: "SELECT \(PersonRow.columns) FROM person WHERE ref = $1", binds: try GridPassPostgres.binds(key))
+            guard let reviewed = try await connection.rows(reread, logger: logger, PersonRow.person).first else {
+                throw RepositoryError.notFound("no person has the id '\(personID)'")
+            }
+            return reviewed
+        }
+    }
+
+    public func contact(of personID: String) async throws -> (idNumber: String, phone: String)? {
+        guard let ref = PersonRef(hex: personID) else { return nil }
+        guard let (index, idEnc, phoneEnc) = try await database.client.rows("""
+            SELECT id_index, id_number_enc, phone_enc FROM person WHERE ref = \(Data(ref.bytes))
+            """, { (Array(try $0.get(0, as: Data.self)), Array(try $0.get(1, as: Data.self)), Array(try $0.get(2, as: Data.self))) }).first
+        else { return nil }
+        return (try cipher.open(idEnc, context: Array("id_number".utf8) + index),
+                try cipher.open(phoneEnc, context: Array("phone".utf8) + index))
+    }
+
+    public func count() async throws -> Int {
+        try await database.client.rows("SELECT COUNT(*) FROM person") { try $0.get(0, as: Int.self) }.first ?? 0
+    }
+
+    static func clockMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    static func placeAndIndex(_ placeID: Int64, _ index: Data) throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        try bindings.append(placeID)
+        try bindings.append(index)
+        return bindings
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import GridPassCore
+import PostgresNIO
+
+/// Accounts on PostgreSQL (`app_user`): the same contract as `SQLiteUserRepository`. API tokens
+/// are stored only as SHA-256 hashes.
+public struct PostgresUserRepository: UserRepository {
+    let database: PostgresDatabase
+
+    public init(_ database: PostgresDatabase) {
+        self.database = database
+    }
+
+    static let columns = "id, name, role, scope_place_id, password_hash"
+    typealias UserRow = (Int64, String, String, Int64?, String?)
+
+    public func addUser(name: String, role: UserRecord.Role, scopePlaceID: Int64?, passwordHash: String?, tokenHash: [UInt8]) async throws -> UserRecord {
+        // Two nodes adding the same name at once: one inserts, the other finds the name taken.
+        let rows = try await database.client.query("""
+            INSERT INTO app_user (name, role, scope_place_id, password_hash, token_hash, created_at)
+            VALUES (\(name), \(role.rawValue), \(scopePlaceID), \(passwordHash), \(Data(tokenHash)), \(Int64(Date().timeIntervalSince1970)))
+            ON CONFLICT (name) DO NOTHING RETURNING id
+            """, logger: database.logger)
+        for try await id in rows.decode(Int64.self) {
+            return UserRecord(id: id, name: name, role: role, scopePlaceID: scopePlaceID, passwordHash: passwordHash)
+        }
+        throw UserRecord.nameTaken(name)
+    }
+
+    public func user(tokenHash: [UInt8]) async throws -> UserRecord? {
+        try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM app_user WHERE token_hash = $1",
+                                      binds: try binds(Data(tokenHash))))
+    }
+
+    public func user(name: String) async throws -> UserRecord? {
+        try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM app_user WHERE name = $1",
+                                      binds: try binds(name)))
+    }
+
+    static func user(_ row: UserRow) -> UserRecord {
+        UserRecord(id: row.0, name: row.1, storedRole: row.2, scopePlaceID: row.3, passwordHash: row.4)
+    }
+
+    func first(_ query: PostgresQuery) async throws -> UserRecord? {
+        for try await row in try await database.client.query(query, logger: database.logger).decode(UserRow.self) {
+            return Self.user(row)
+        }
+        return nil
+    }
+}
