@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "Atomics", package: "swift-atomics"),
         ], swiftSettings: swiftSettings),
         .target(name: "GridPassPostgres", dependencies: [
-            "GridPassCore",
+            "GridPassCore", "GridPassCrypto",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),

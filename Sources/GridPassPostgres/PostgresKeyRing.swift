@@ -1,0 +1,147 @@
+import Foundation
+import GridPassCore
+import GridPassCrypto
+import PostgresNIO
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The key ring of a PostgreSQL deployment (CONTRACT §8): rows of `key_ring`, each 32-byte key
+/// sealed with AES-256-GCM under the master key of `--master-key-file` (bound to the key's id and
+/// purpose), so that a dump of the database alone reveals no signing or encryption key. Every
+/// node and command of the deployment uses the same master key file. Rotation adds a key and
+/// never removes one, as with the key ring file of a data directory.
+///
+/// `keys(refresh:)` answers from memory; `reload()` reads the rows again (a rotation by another
+/// node or command). Not yet called before each signature: wiring it into the signers is the
+/// next step of issue 14.
+public final class PostgresKeyRing: KeySource {
+    let database: PostgresDatabase
+    private let master: AES256GCM
+    private let state: Mutex<KeySet>
+
+    private init(_ database: PostgresDatabase, master: AES256GCM, keys: KeySet) {
+        self.database = database
+        self.master = master
+        self.state = Mutex(keys)
+    }
+
+    /// Opens the key ring, reading (or creating, 0600, with a fresh key) the master key file and
+    /// adding a key of every purpose that has none.
+    public static func open(_ database: PostgresDatabase, masterKeyFile: String) async throws -> PostgresKeyRing {
+        let master = try AES256GCM(key: try masterKey(at: masterKeyFile))
+        let ring = PostgresKeyRing(database, master: master, keys: KeySet([]))
+        try await database.transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey + 2))", logger: database.logger)
+            var keys = try await ring.read(connection)
+            for purpose in KeyPurpose.allCases where keys.current(purpose) == nil {
+                try await ring.add(purpose, connection)
+                keys = try await ring.read(connection)
+            }
+            ring.state.withLock { $0 = keys }
+        }
+        return ring
+    }
+
+    public func keys(refresh: Bool = false) -> KeySet {
+        state.withLock { $0 }
+    }
+
+    /// Reads the rows again: a key rotated by another node or command is used from now on.
+    public func reload() async throws {
+        let keys = try await database.transaction { connection in try await read(connection) }
+        state.withLock { $0 = keys }
+    }
+
+    /// Adds a new key for each purpose given (all when empty); it signs from now on, on this
+    /// node at once and on the others at their next `reload()`. Returns the new keys' ids.
+    @discardableResult
+    public func rotate(_ purposes: [KeyPurpose]) async throws -> [UInt16] {
+        let purposes = purposes.isEmpty ? KeyPurpose.allCases : purposes
+        let (added, keys) = try await database.transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey + 2))", logger: database.logger)
+            var added: [UInt16] = []
+            for purpose in purposes { added.append(try await add(purpose, connection)) }
+            return (added, try await read(connection))
+        }
+        state.withLock { $0 = keys }
+        return added
+    }
+
+    /// Every key, without secrets, for `gridpass keys list`.
+    public func list() -> [(id: UInt16, purpose: KeyPurpose, createdAt: Int64, current: Bool)] {
+        let set = keys()
+        return set.keys.values.sorted { $0.id < $1.id }.map { key in
+            (key.id, key.purpose, key.createdAt, set.current(key.purpose)?.id == key.id)
+        }
+    }
+
+    // MARK: - Rows
+
+    /// What the seal of key `id` is bound to: moving a sealed key to another id or purpose fails.
+    static func context(_ id: UInt16, _ purpose: KeyPurpose) -> [UInt8] {
+        Array("gridpass/key-ring/v1/\(id)/\(purpose.rawValue)".utf8)
+    }
+
+    func read(_ connection: PostgresConnection) async throws -> KeySet {
+        let rows = try await connection.rows("SELECT id, purpose, created_at, sealed FROM key_ring ORDER BY id",
+                                             logger: database.logger) { c in
+            (try c.get(0, as: Int.self), try c.get(1, as: String.self), try c.get(2, as: Int64.self), try c.get(3, as: Data.self))
+        }
+        return KeySet(try rows.map { id, purposeText, createdAt, sealed in
+            guard let id = UInt16(exactly: id), let purpose = KeyPurpose(rawValue: purposeText) else {
+                throw KeyRingError("key \(id) of the database's key ring has an unknown purpose '\(purposeText)'")
+            }
+            let secret: [UInt8]
+            do {
+                secret = try master.open(Array(sealed), associatedData: Self.context(id, purpose))
+            } catch {
+                throw KeyRingError("key \(id) of the database's key ring does not open with this master key "
+                                   + "(--master-key-file must be the deployment's own)")
+            }
+            return try RingKey(id: id, purpose: purpose, createdAt: createdAt, secret: secret)
+        })
+    }
+
+    @discardableResult
+    func add(_ purpose: KeyPurpose, _ connection: PostgresConnection) async throws -> UInt16 {
+        let next = try await connection.rows("SELECT COALESCE(MAX(id), 0) + 1 FROM key_ring", logger: database.logger) {
+            try $0.get(0, as: Int.self)
+        }.first ?? 1
+        guard let id = UInt16(exactly: next) else { throw KeyRingError("the key ring is full") }
+        let sealed = try master.seal(try SecureRandom.bytes(32), associatedData: Self.context(id, purpose))
+        try await connection.query("""
+            INSERT INTO key_ring (id, purpose, created_at, sealed)
+            VALUES (\(Int(id)), \(purpose.rawValue), \(Int64(Date().timeIntervalSince1970)), \(Data(sealed)))
+            """, logger: database.logger)
+        return id
+    }
+
+    // MARK: - The master key file
+
+    /// The 32-byte master key in `path` (base64, one line), created with a fresh key and mode
+    /// 0600 when the file does not exist.
+    static func masterKey(at path: String) throws -> [UInt8] {
+        if !FileManager.default.fileExists(atPath: path) {
+            let key = try SecureRandom.bytes(AES256GCM.keySize)
+            let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if fd >= 0 {
+                let text = Array((Data(key).base64EncodedString() + "\n").utf8)
+                let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                fsync(fd)
+                close(fd)
+                guard written == text.count else { throw KeyRingError("cannot write the master key file \(path)") }
+            } else if errno != EEXIST {  // EEXIST: another process made it a moment ago
+                throw KeyRingError("cannot create the master key file \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw KeyRingError("cannot read the master key file \(path)")
+        }
+        guard let key = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == AES256GCM.keySize else {
+            throw KeyRingError("the master key file \(path) does not hold 32 bytes of base64")
+        }
+        return Array(key)
+    }
+}
