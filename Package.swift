@@ -53,7 +53,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .target(name: "GridPassServer", dependencies: [
-            "GridPassCore", "GridPassStore", "QRImaging", "GridPassResources", "GridPassCrypto",
+            "GridPassCore", "GridPassStore", "GridPassPostgres", "QRImaging", "GridPassResources", "GridPassCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -63,7 +63,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "gridpass", dependencies: [
-            "GridPassServer", "GridPassStore", "GridPassCore", "QRImaging",
+            "GridPassServer", "GridPassStore", "GridPassPostgres", "GridPassCore", "QRImaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),

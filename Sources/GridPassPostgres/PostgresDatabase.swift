@@ -25,7 +25,11 @@ public final class PostgresDatabase: Sendable {
         }
         // A node that cannot reach the database answers within seconds, never hangs (§8).
         configuration.options.connectTimeout = .seconds(3)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own logger: warnings only past `.error` (it warns when the first query of a
+        // command is queued before its run loop has started, which is harmless).
+        var background = logger
+        background.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.client = client
         runner = Task { await client.run() }
     }

@@ -14,9 +14,8 @@ import Glibc
 /// never removes one, as with the key ring file of a data directory.
 ///
 /// `keys(refresh:)` answers from memory; `reload()` reads the rows again (a rotation by another
-/// node or command). Not yet called before each signature: wiring it into the signers is the
-/// next step of issue 14.
-public final class PostgresKeyRing: KeySource {
+/// node or command): signers call it before each signature (`refreshForSigning`).
+public final class PostgresKeyRing: KeyRingStore {
     let database: PostgresDatabase
     private let master: AES256GCM
     private let state: Mutex<KeySet>
@@ -67,6 +66,14 @@ public final class PostgresKeyRing: KeySource {
         }
         state.withLock { $0 = keys }
         return added
+    }
+
+    public func rotateKeys(_ purposes: [KeyPurpose]) async throws -> [UInt16] {
+        try await rotate(purposes)
+    }
+
+    public func refreshForSigning() async throws {
+        try await reload()
     }
 
     /// Every key, without secrets, for `gridpass keys list`.

@@ -10,7 +10,7 @@ import Glibc
 /// from OpenSSL's DRBG, each with an id and a purpose; rotation adds a key and never removes one,
 /// so what older keys signed still verifies. The file is re-read when another process (a CLI
 /// command next to the running server) changes it.
-public final class KeyRing: KeySource {
+public final class KeyRing: KeyRingStore {
     public struct Entry: Codable, Sendable, Equatable {
         public let id: UInt16
         public let purpose: KeyPurpose
@@ -121,6 +121,13 @@ public final class KeyRing: KeySource {
         state.withLock { $0 = State(keys: keys, version: version, checkedAt: Self.now(), changeCount: nil) }
         return added
     }
+
+    public func rotateKeys(_ purposes: [KeyPurpose]) async throws -> [UInt16] {
+        try rotate(purposes).map(\.id)
+    }
+
+    /// Nothing to do: signers read with `keys(refresh: true)`, which checks the change count.
+    public func refreshForSigning() async throws {}
 
     // MARK: - File
 

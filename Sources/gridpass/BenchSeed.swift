@@ -30,6 +30,12 @@ struct BenchSeed: AsyncParsableCommand {
         guard visitEvery >= 1 else { throw ValidationError("--visit-every must be ≥ 1") }
     }
 
+    /// The bench seeder writes SQLite directly.
+    static func sqlite(_ services: AppServices) throws -> DataDirectory {
+        guard let data = services.data else { throw ValidationError("bench seed writes an SQLite data directory (--data), not PostgreSQL") }
+        return data
+    }
+
     func run() async throws {
         let services = try await openServices(data)
         guard let unit = try await services.places.place(code: place) else {
@@ -45,7 +51,7 @@ struct BenchSeed: AsyncParsableCommand {
             throw ValidationError("--visited: '\(visited)' is not a known 6-digit region code")
         }
         let outcome = try BenchSeeder.seed(
-            databasePath: services.data.databasePath, placeID: unit.id, people: people, sample: sample, rooms: unit.rooms,
+            databasePath: try Self.sqlite(services).databasePath, placeID: unit.id, people: people, sample: sample, rooms: unit.rooms,
             issuedAt: now, expiresAt: expires, batchSize: batch,
             visits: visited.map { BenchSeeder.Visits(region: $0, every: visitEvery) },
             sign: { try HealthCode.sign(person: $0, color: .green, statusVersion: 1, issuedAt: now, expiresAt: expires, with: key) },

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import GridPassPostgres
 import GridPassServer
 import Logging
 
@@ -12,18 +14,50 @@ struct GridPass: AsyncParsableCommand {
 }
 
 /// `--data DIR`, shared by every command.
+/// Where the data lives (CONTRACT §1, §8): the SQLite data directory, or a PostgreSQL database.
 struct DataOption: ParsableArguments {
     @Option(name: .long, help: "The data directory (database and key ring; created on first use).")
     var data: String = "data"
+    @Option(name: .long, help: "postgres://USER@HOST:PORT/DB: use this PostgreSQL database instead of --data (or GRIDPASS_DATABASE_URL).")
+    var database: String?
+    @Option(name: .customLong("master-key-file"),
+            help: "With PostgreSQL: the file of the key that seals the key ring (or GRIDPASS_MASTER_KEY_FILE; created 0600 when missing).")
+    var masterKeyFile: String?
+
+    /// The store these options (and the environment) name.
+    func store() throws -> AppServices.Store {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = database ?? environment["GRIDPASS_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return .sqlite(dataDirectory: data)
+        }
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+            throw ValidationError("--database: only postgres://USER@HOST:PORT/DB URLs are supported")
+        }
+        guard let keyFile = masterKeyFile ?? environment["GRIDPASS_MASTER_KEY_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw ValidationError("--master-key-file (or GRIDPASS_MASTER_KEY_FILE) is required with a PostgreSQL database")
+        }
+        return .postgres(url: url, masterKeyFile: keyFile)
+    }
+
+    /// What the error messages call the store.
+    var name: String {
+        (try? store()).map { store in
+            switch store {
+            case .sqlite(let path): "the data directory \(path)"
+            case .postgres(let url, _): "the database \((try? PostgresURL(url))?.description ?? "(bad URL)")"
+            }
+        } ?? "the store"
+    }
 }
 
-/// Opens the data directory for a command, with logs as JSON lines on standard error.
+/// Opens the store for a command, with logs as JSON lines on standard error.
 func openServices(_ data: DataOption) async throws -> AppServices {
     bootstrapLogging()
+    let store = try data.store()
     do {
-        return try await AppServices.open(dataDirectory: data.data)
+        return try await AppServices.open(store)
     } catch {
-        throw ValidationError("cannot open the data directory \(data.data): \(error)")
+        throw ValidationError("cannot open \(data.name): \(error)")
     }
 }
 

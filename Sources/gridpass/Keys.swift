@@ -33,8 +33,9 @@ struct KeysRotate: AsyncParsableCommand {
 
     func run() async throws {
         let services = try await openServices(data)
-        for entry in try services.keyRing.rotate(purpose) {
-            print("new key \(entry.id) signs \(entry.purpose.rawValue) from now on")
+        let purposes = purpose.isEmpty ? KeyPurpose.allCases : purpose
+        for (id, purpose) in zip(try await services.keyRing.rotateKeys(purposes), purposes) {
+            print("new key \(id) signs \(purpose.rawValue) from now on")
         }
     }
 }

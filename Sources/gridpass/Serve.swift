@@ -25,8 +25,9 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapLogging()
-        let config = AppConfiguration(dataDirectory: data.data, host: host, port: port, publicURL: publicURL,
+        var config = AppConfiguration(dataDirectory: data.data, host: host, port: port, publicURL: publicURL,
                                       demo: demo, codeTTL: codeTTL, rulesFile: rules)
+        config.store = try data.store()
         let app = try await buildApplication(config)
         try await app.runService()
     }

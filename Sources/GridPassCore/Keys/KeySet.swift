@@ -58,6 +58,9 @@ public protocol KeySource: Sendable {
 }
 
 extension KeySource {
+    /// The keys in force as last read.
+    public func keys() -> KeySet { keys(refresh: false) }
+
     /// A key by id for verifying; looks again once if the id is not known yet (a rotation by
     /// another process a moment ago).
     public func key(id: UInt16, purpose: KeyPurpose) -> RingKey? {
@@ -68,4 +71,15 @@ extension KeySource {
 public struct KeyRingError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A key ring that can be listed and rotated (`gridpass keys`): the file of a data directory or
+/// the sealed rows of a PostgreSQL database.
+public protocol KeyRingStore: KeySource {
+    /// Every key, without secrets.
+    func list() -> [(id: UInt16, purpose: KeyPurpose, createdAt: Int64, current: Bool)]
+    /// Adds a new key for each purpose given (all when empty); returns their ids.
+    func rotateKeys(_ purposes: [KeyPurpose]) async throws -> [UInt16]
+    /// Makes a rotation by another process or node count before the next signature.
+    func refreshForSigning() async throws
 }

@@ -11,6 +11,10 @@ public struct AppConfiguration: Sendable {
     /// Lifetime of a health code in seconds.
     public var codeTTL: Int
     public var rulesFile: String?
+    /// Where the data lives: by default the SQLite data directory `dataDirectory`.
+    public var store: AppServices.Store?
+    /// The store to open.
+    public var effectiveStore: AppServices.Store { store ?? .sqlite(dataDirectory: dataDirectory) }
     /// Runs the background pass that recomputes people marked stale by a risk change or new
     /// rules (`RecomputeService`). Off only in tests that watch the marks themselves.
     public var recomputePass = true

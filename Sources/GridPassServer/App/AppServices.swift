@@ -1,13 +1,16 @@
 import Foundation
 import GRDB
 import GridPassCore
+import GridPassPostgres
 import GridPassResources
 import GridPassStore
 
-/// The opened data directory: repositories, key ring and templates, shared by the server and
-/// the CLI commands so that both do the same thing the same way.
+/// The opened store — an SQLite data directory or a PostgreSQL database (CONTRACT §8) — with its
+/// repositories, key ring and templates, shared by the server and the CLI commands so that both
+/// do the same thing the same way. Handlers see only the repository protocols.
 public struct AppServices: Sendable {
-    public let data: DataDirectory
+    /// The SQLite data directory; nil on PostgreSQL.
+    public let data: DataDirectory?
     public let places: any PlaceRepository
     public let settings: any SettingsRepository
     public let people: any PersonRepository
@@ -15,7 +18,7 @@ public struct AppServices: Sendable {
     public let health: any HealthRepository
     /// Staff sessions, sign-in throttles, the audit log and the staff pages' lists.
     public let staff: any StaffRepository
-    public let keyRing: KeyRing
+    public let keyRing: any KeyRingStore
     public let regions: RegionTable
     /// The rules that colour codes: the server's `--rules` file, remembered in the data
     /// directory so that CLI commands colour codes the same way; else the shipped defaults.
@@ -34,6 +37,32 @@ public struct AppServices: Sendable {
         case remembered
         /// The server's `--rules` file, or the defaults when nil; remembered for later commands.
         case serve(file: String?)
+    }
+
+    /// Where the data lives (CONTRACT §8).
+    public enum Store: Sendable {
+        /// The SQLite data directory at the path (the default).
+        case sqlite(dataDirectory: String)
+        /// A PostgreSQL database (`postgres://…`), its key ring sealed under the master key file.
+        case postgres(url: String, masterKeyFile: String)
+    }
+
+    /// Opens the store: a data directory (created on first use) or a PostgreSQL database
+    /// (migrated on first use).
+    public static func open(_ store: Store, rules choice: RulesChoice = .remembered) async throws -> AppServices {
+        switch store {
+        case .sqlite(let path):
+            return try await open(dataDirectory: path, rules: choice)
+        case .postgres(let text, let masterKeyFile):
+            let database = try await PostgresDatabase.open(try PostgresURL(text))
+            let keyRing = try await PostgresKeyRing.open(database, masterKeyFile: masterKeyFile)
+            let places = PostgresPlaceRepository(database), health = PostgresHealthRepository(database)
+            let rules = try await loadRules(choice, settings: places, health: health)
+            return AppServices(data: nil, places: places, settings: places, people: PostgresPersonRepository(database, keys: keyRing),
+                               users: PostgresUserRepository(database), health: health, staff: PostgresStaffRepository(database),
+                               keyRing: keyRing, regions: try regionTable(), rules: rules, pages: try await Pages.load(),
+                               stats: PostgresStats(database), placeCache: PlaceCache(places: places))
+        }
     }
 
     /// Opens (creating on first use) the data directory at `path`.

@@ -1,5 +1,6 @@
 import Foundation
 import GridPassCore
+import GridPassPostgres
 import Hummingbird
 import Logging
 
@@ -7,8 +8,11 @@ import Logging
 /// tested is what ships.
 public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "gridpass")
-    logger[metadataKey: "data"] = .string(config.dataDirectory)
-    let services = try await AppServices.open(dataDirectory: config.dataDirectory, rules: .serve(file: config.rulesFile))
+    switch config.effectiveStore {
+    case .sqlite(let path): logger[metadataKey: "data"] = .string(path)
+    case .postgres(let url, _): logger[metadataKey: "database"] = .string((try? PostgresURL(url))?.description ?? "?")
+    }
+    let services = try await AppServices.open(config.effectiveStore, rules: .serve(file: config.rulesFile))
     try await services.settings.setSetting(SettingKey.publicURL, config.effectivePublicURL)
     try await services.settings.setSetting(SettingKey.codeTTL, String(config.codeTTL))
     if config.demo {

@@ -62,7 +62,8 @@ public struct VerifyService: Sendable {
     public func verify(_ payload: String, at checkpoint: PlacePath?, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Outcome {
         let keyRing = services.keyRing
         var code = HealthCode.verify(payload, keys: keyRing.keys(), now: now)
-        if case .failure(.unknownKey) = code {  // a key rotated by a CLI command a moment ago
+        if case .failure(.unknownKey) = code {  // a key rotated by a CLI command (or another node) a moment ago
+            try await keyRing.refreshForSigning()
             code = HealthCode.verify(payload, keys: keyRing.keys(refresh: true), now: now)
         }
         var standing: PersonStanding?

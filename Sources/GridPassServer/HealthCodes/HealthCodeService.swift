@@ -26,6 +26,7 @@ public struct HealthCodeService: Sendable {
         if !record.stale {
             guard try decide(now: now)(record, try await health.riskList()) != nil else { return record }
         }
+        try await services.keyRing.refreshForSigning()
         return try await health.apply(ref, decide: decide(now: now))
     }
 
@@ -64,7 +65,8 @@ public struct HealthCodeService: Sendable {
     /// Recomputes up to `limit` stale people in one transaction, with the same decision as
     /// `refresh`; returns how many were taken (0 when none is left).
     public func recomputeStale(limit: Int, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Int {
-        try await services.health.recomputeStale(limit: limit, decide: decide(now: now))
+        try await services.keyRing.refreshForSigning()
+        return try await services.health.recomputeStale(limit: limit, decide: decide(now: now))
     }
 
     /// `{"payload", "color", "expires_at"}` of an active person's code, or nil.

@@ -40,6 +40,7 @@ struct IntakeService: Sendable {
                 declaration: valid.health)
             let person: PersonRecord, record: HealthRecord?, created: Bool
             do {
+                try await services.keyRing.refreshForSigning()
                 (person, record, created) = try await services.people.register(data, now: unix, decide: codes.decide(now: unix))
             } catch RegistrationConflict.phoneMismatch {
                 return .invalid(FieldErrors([FieldError(field: "phone", code: .notInList,

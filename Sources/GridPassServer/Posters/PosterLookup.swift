@@ -12,7 +12,8 @@ enum PosterLookup: Sendable {
     static func resolve(_ token: String, services: AppServices) async throws -> PosterLookup {
         let keys = services.keyRing
         var result = PosterToken.verify(token, keys: keys.keys())
-        if case .failure(.unknownKey) = result {  // a key rotated by a CLI command a moment ago
+        if case .failure(.unknownKey) = result {  // a key rotated by a CLI command (or another node) a moment ago
+            try await keys.refreshForSigning()
             result = PosterToken.verify(token, keys: keys.keys(refresh: true))
         }
         // The path may be a few seconds old (PlaceCache); the serial is read fresh, so a poster

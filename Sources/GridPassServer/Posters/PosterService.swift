@@ -23,6 +23,7 @@ public struct PosterService: Sendable {
         }
         let doors = try await services.places.doors(under: root)
         guard !doors.isEmpty else { throw Failure(description: "'\(code)' (\(root.kind.rawValue)) has no door that gets a poster") }
+        try await services.keyRing.refreshForSigning()
         guard let key = services.keyRing.keys(refresh: true).current(.posterTokens) else { throw Failure(description: "the key ring has no poster key") }
         let title = try await services.places.path(of: root).fullName
         return (title, try doors.map { path in

@@ -79,7 +79,7 @@ struct PosterFlowTests {
             // Rotated by another process on the data directory (`gridpass poster rotate` while
             // serving), after the server has just read the serial: refused from the next request.
             #expect(try await client.get(try #require(URL(string: new.url)).path).0 == .ok)
-            let cli = try SQLitePlaceRepository(try DataDirectory(path: services.data.url.path).openDatabase())
+            let cli = try SQLitePlaceRepository(try DataDirectory(path: services.data!.url.path).openDatabase())
             #expect(try await cli.rotatePoster(code: "E-PSJM").posterSerial == 3)
             #expect(try await client.get(try #require(URL(string: new.url)).path).0 == .gone)
             let token = try #require(new.url.split(separator: "/").last).description
@@ -95,7 +95,7 @@ struct PosterFlowTests {
         try await app.test { client, services in
             let service = PosterService(services: services)
             let before = try #require(try await service.posters(for: "CP-DJ-E", publicURL: "http://x").posters.first)
-            try services.keyRing.rotate([.posterTokens])
+            _ = try await services.keyRing.rotateKeys([.posterTokens])
             let after = try #require(try await service.posters(for: "CP-DJ-E", publicURL: "http://x").posters.first)
             #expect(before.url != after.url)
             for poster in [before, after] {
