@@ -73,7 +73,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
 
         // MARK: - Tests
-        .target(name: "GridPassTestSupport", path: "Tests/Support", swiftSettings: swiftSettings),
+        .target(name: "GridPassTestSupport", dependencies: ["GridPassPostgres"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "GridPassCryptoTests", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "QRImagingTests", dependencies: ["QRImaging", "GridPassTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GridPassCoreTests", dependencies: ["GridPassCore"], exclude: ["Vectors"], swiftSettings: swiftSettings),

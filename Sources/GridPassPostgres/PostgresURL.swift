@@ -48,6 +48,16 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         return url
     }
 
+    /// The URL as given to `--database` (with its password).
+    public var text: String {
+        let user = (username.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? username)
+            + (password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? $0) } ?? "")
+        switch endpoint {
+        case .tcp(let host, let port): return "postgres://\(user)@\(host):\(port)/\(database)"
+        case .socket(let path): return "postgres://\(user)@localhost/\(database)?host=\((path as NSString).deletingLastPathComponent)"
+        }
+    }
+
     /// The URL without its password, for logs and messages.
     public var description: String {
         switch endpoint {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import GridPassPostgres
+import GridPassTestSupport
 import Testing
 
 @Suite("PostgreSQL: database URLs and the versioned schema")
