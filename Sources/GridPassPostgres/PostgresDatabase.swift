@@ -73,3 +73,16 @@ public final class PostgresDatabase: Sendable {
         try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8'"), logger: logger)
     }
 }
+
+extension PostgresDatabase {
+    /// Whether `error` says that the server cannot be reached (down, restarting, the connection
+    /// lost), as opposed to an error of the query itself.
+    public static func isUnreachable(_ error: any Error) -> Bool {
+        let unreachable: [PSQLError.Code] = [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed]
+        if let error = error as? PSQLError { return unreachable.contains(error.code) }
+        if let error = error as? PostgresTransactionError {
+            return [error.beginError, error.closureError, error.commitError].contains { $0.map(isUnreachable) ?? false }
+        }
+        return false
+    }
+}

@@ -41,8 +41,14 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
 func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: ScanLogWriter? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestObserverMiddleware(metrics: services.metrics))
+    if services.data == nil {  // PostgreSQL: 503 while the database cannot be reached (CONTRACT §8)
+        router.add(middleware: DatabaseAvailabilityMiddleware())
+    }
     router.add(middleware: BearerAuthMiddleware(users: services.users))
-    router.get("/healthz") { _, _ in "ok\n" }
+    router.get("/healthz") { _, _ in
+        if services.data == nil { _ = try await services.places.count() }  // the database answers
+        return "ok\n"
+    }
     MetricsController(services: services).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     let codes = HealthCodeService(services: services, codeTTL: config.codeTTL)
