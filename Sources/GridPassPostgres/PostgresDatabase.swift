@@ -1,4 +1,5 @@
 import Foundation
+import GridPassCore
 import Logging
 import PostgresNIO
 
@@ -84,5 +85,76 @@ extension PostgresDatabase {
             return [error.beginError, error.closureError, error.commitError].contains { $0.map(isUnreachable) ?? false }
         }
         return false
+    }
+}
+
+// MARK: - Copying a data directory in (`gridpass migrate`)
+
+/// One value of a row being copied from SQLite.
+public enum CopiedValue: Sendable {
+    case null, integer(Int64), real(Double), text(String), blob(Data)
+}
+
+extension PostgresDatabase {
+    /// The tables that `gridpass migrate` copies, parents before children, with their name in
+    /// SQLite when it differs.
+    public static let copiedTables: [(postgres: String, sqlite: String)] = [
+        ("place", "place"), ("setting", "setting"), ("app_user", "user"), ("person", "person"), ("declaration", "declaration"),
+        ("declaration_region", "declaration_region"), ("flag", "flag"), ("risk_region", "risk_region"),
+        ("stale_person", "stale_person"), ("scan", "scan"), ("staff_session", "staff_session"),
+        ("login_throttle", "login_throttle"), ("audit", "audit"),
+    ]
+
+    /// Copies whole tables into this (empty) database in ONE transaction, ids kept (posters and
+    /// codes carry place ids, person references and key ids), then moves every identity
+    /// sequence past the copied ids. `tables` yields, per table of `copiedTables` (by its
+    /// PostgreSQL name), its column names and rows in batches. Returns the rows copied per table.
+    public func copyIn(_ tables: [(table: String, columns: [String], batches: AsyncThrowingStream<[[CopiedValue]], any Error>)],
+                       keyRing: PostgresKeyRing, keys: [RingKey]) async throws -> [String: Int] {
+        try await transaction { connection in
+            for table in ["place", "person", "app_user"] {
+                let n = try await connection.rows(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), logger: logger) { try $0.get(0, as: Int.self) }
+                guard n.first == 0 else { throw PostgresRowError("the target database is not empty (\(table) has rows): migrate into an empty database") }
+            }
+            try await connection.query("DELETE FROM key_ring", logger: logger)
+            try await keyRing.insert(keys, connection)
+            var counts: [String: Int] = [:]
+            for (table, columns, batches) in tables {
+                var copied = 0
+                for try await batch in batches {
+                    var start = 0
+                    while start < batch.count {  // at most 65 535 parameters a statement
+                        let chunk = batch[start..<min(batch.count, start + max(1, 60_000 / max(1, columns.count)))]
+                        var bindings = PostgresBindings(capacity: chunk.count * columns.count)
+                        var values: [String] = []
+                        for row in chunk {
+                            let first = bindings.count
+                            values.append("(" + (0..<row.count).map { "$\(first + $0 + 1)" }.joined(separator: ", ") + ")")
+                            for value in row {
+                                switch value {
+                                case .null: bindings.appendNull()
+                                case .integer(let v): try bindings.append(v)
+                                case .real(let v): try bindings.append(v)
+                                case .text(let v): try bindings.append(v)
+                                case .blob(let v): try bindings.append(v)
+                                }
+                            }
+                        }
+                        try await connection.query(PostgresQuery(
+                            unsafeSQL: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + values.joined(separator: ", "),
+                            binds: bindings), logger: logger)
+                        copied += chunk.count
+                        start += chunk.count
+                    }
+                }
+                counts[table] = copied
+            }
+            for table in ["place", "app_user", "declaration", "flag", "scan", "audit"] {
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)
+                    """), logger: logger)
+            }
+            return counts
+        }
     }
 }

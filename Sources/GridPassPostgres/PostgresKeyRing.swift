@@ -125,6 +125,20 @@ public final class PostgresKeyRing: KeyRingStore {
         return id
     }
 
+    /// Stores `keys` as they are (ids kept: what they signed keeps verifying), sealed under this
+    /// ring's master key (`gridpass migrate`, inside its transaction), and uses them.
+    func insert(_ keys: [RingKey], _ connection: PostgresConnection) async throws {
+        for key in keys {
+            let sealed = try master.seal(key.secret, associatedData: Self.context(key.id, key.purpose))
+            try await connection.query("""
+                INSERT INTO key_ring (id, purpose, created_at, sealed)
+                VALUES (\(Int(key.id)), \(key.purpose.rawValue), \(key.createdAt), \(Data(sealed)))
+                """, logger: database.logger)
+        }
+        let set = KeySet(keys)
+        state.withLock { $0 = set }
+    }
+
     // MARK: - The master key file
 
     /// The 32-byte master key in `path` (base64, one line), created with a fresh key and mode

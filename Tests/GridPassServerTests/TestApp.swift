@@ -22,7 +22,7 @@ struct TestApp {
     /// The configuration with its store made (PostgreSQL: a new database and master key file).
     func prepared() async throws -> AppConfiguration {
         var config = config
-        if backend == .postgres {
+        if backend == .postgres, config.store == nil {
             config.store = .postgres(url: try await TestPostgres.emptyDatabase().text,
                                      masterKeyFile: URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("master.key").path)
         }

@@ -78,3 +78,42 @@ struct TwoNodeTests {
         }
     }
 }
+
+@Suite("Moving a district: gridpass migrate", .enabled(if: TestPostgres.url != nil))
+struct MigrateTests {
+    @Test("an SQLite data directory with registrations copied into PostgreSQL: counts equal; an old poster and an old code work there; a second copy is refused")
+    func migrate() async throws {
+        let sqlite = try TestApp()
+        let (posterPath, payload, guardToken, places) = try await sqlite.test { client, services in
+            let guardToken = try await AccountService(services: services).addUser(name: "gate", role: .guard_, scope: "CP-DJ-E", password: nil).token
+            let door = try await Fixture.poster("DJ-B03-U2", services)
+            var payload = ""
+            for seq in 1...3 {
+                let (_, answer) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token, id: Fixture.idNumber(seq), room: "301"))
+                payload = try #require((answer["health_code"] as? [String: Any])?["payload"] as? String)
+            }
+            return (door.path, payload, guardToken, try await services.places.count())
+        }
+        let target = try await TestPostgres.emptyDatabase()
+        let keyFile = try makeTemporaryDirectory().appendingPathComponent("master.key").path
+        let report = try await StoreMigration.copy(fromData: sqlite.config.dataDirectory, to: target, masterKeyFile: keyFile)
+        #expect(report.complete && report.keys == 3)
+        #expect(report.tables.first { $0.table == "person" }?.copied == 3 && report.tables.first { $0.table == "place" }?.copied == places)
+        await #expect(throws: (any Error).self) {
+            try await StoreMigration.copy(fromData: sqlite.config.dataDirectory, to: target, masterKeyFile: keyFile)
+        }
+
+        var moved = try TestApp(demo: false)
+        moved.config.store = .postgres(url: target.text, masterKeyFile: keyFile)
+        try await moved.test { client, services in
+            #expect(try await client.get(posterPath).0 == .ok)
+            let scan = try await client.verify(payload, at: "CP-DJ-E", token: guardToken).1
+            #expect(scan["result"] as? String == "pass" && scan["name"] as? String == "张*华", "\(scan)")
+            #expect(try await services.people.count() == 3)
+            // New rows after the move get new ids (the sequences moved past the copied ones).
+            let door = try await Fixture.poster("DJ-B03-U2", services)
+            #expect(try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token, id: Fixture.idNumber(9), room: "301")).0 == .created)
+            #expect(try await AccountService(services: services).addUser(name: "gate-2", role: .guard_, scope: "CP-DJ-E", password: nil).token.count > 0)
+        }
+    }
+}
