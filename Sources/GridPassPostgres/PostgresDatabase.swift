@@ -81,6 +81,8 @@ extension PostgresDatabase {
     public static func isUnreachable(_ error: any Error) -> Bool {
         let unreachable: [PSQLError.Code] = [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed]
         if let error = error as? PSQLError { return unreachable.contains(error.code) }
+        // The pool's own errors (e.g. its circuit breaker after failed connection attempts).
+        if String(reflecting: type(of: error)).contains("ConnectionPoolError") { return true }
         if let error = error as? PostgresTransactionError {
             return [error.beginError, error.closureError, error.commitError].contains { $0.map(isUnreachable) ?? false }
         }
