@@ -6,11 +6,15 @@ import Testing
 
 @Suite("PostgreSQL: the key ring sealed under the master key", .enabled(if: TestPostgres.url != nil))
 struct PostgresKeyRingTests {
+    /// A new database and the path of a master key file that does not exist yet.
+    static func fresh() async throws -> (PostgresDatabase, String) {
+        (try await TestPostgres.fresh(), try makeTemporaryDirectory().appendingPathComponent("master.key").path)
+    }
+
     @Test("a new master key file is 0600; keys of every purpose; the database alone holds no key; another master key is refused")
     func sealed() async throws {
-        let database = try await TestPostgres.fresh()
+        let (database, file) = try await Self.fresh()
         defer { database.close() }
-        let file = try makeTemporaryDirectory().appendingPathComponent("master.key").path
         let ring = try await PostgresKeyRing.open(database, masterKeyFile: file)
         #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
         for purpose in KeyPurpose.allCases { #expect(ring.keys().current(purpose) != nil) }
@@ -33,9 +37,8 @@ struct PostgresKeyRingTests {
 
     @Test("a rotation on one node is seen by another at its reload; older keys stay for verification")
     func rotation() async throws {
-        let database = try await TestPostgres.fresh()
+        let (database, file) = try await Self.fresh()
         defer { database.close() }
-        let file = try makeTemporaryDirectory().appendingPathComponent("master.key").path
         let nodeA = try await PostgresKeyRing.open(database, masterKeyFile: file)
         let nodeB = try await PostgresKeyRing.open(database, masterKeyFile: file)
         let before = try #require(nodeB.keys().current(.healthCodes))
