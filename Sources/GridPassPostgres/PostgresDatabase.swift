@@ -53,14 +53,24 @@ public final class PostgresDatabase: Sendable {
         runner.cancel()
     }
 
-    /// Runs `work` in one transaction on one connection; rolled back if it throws.
+    /// Runs `work` in one transaction on one connection; rolled back if it throws. A transaction
+    /// that the server ended as a deadlock victim or a serialization failure runs again (up to
+    /// 3 times): nothing of it was stored.
     func transaction<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in try await work(connection) }
-        } catch let error as PostgresTransactionError {
-            // The caller's own error (validation, not found) rather than the wrapper.
-            if let closureError = error.closureError { throw closureError }
-            throw error
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withTransaction(logger: logger) { connection in try await work(connection) }
+            } catch let error as PostgresTransactionError {
+                let cause = error.closureError ?? error.commitError ?? error.beginError
+                if attempt < 3, let psql = cause as? PSQLError, let state = psql.serverInfo?[.sqlState], ["40P01", "40001"].contains(state) {
+                    continue
+                }
+                // The caller's own error (validation, not found) rather than the wrapper.
+                if let closureError = error.closureError { throw closureError }
+                throw error
+            }
         }
     }
 

@@ -60,6 +60,9 @@ public struct PostgresHealthRepository: HealthRepository {
 
     static func apply(_ ref: PersonRef, _ connection: PostgresConnection, logger: Logger,
                       risks: [String: RiskLevel]? = nil, decide: HealthDecision) async throws -> HealthRecord? {
+        // Locks in the order of the background pass (the stale mark, then the person), so that a
+        // person's page and a pass that reaches them at the same moment take turns, never deadlock.
+        try await connection.query("SELECT 1 FROM stale_person WHERE ref = \(Data(ref.bytes)) FOR UPDATE", logger: logger)
         guard let record = try await record(ref, connection, logger: logger, lock: true) else { return nil }
         return try await apply(to: record, connection, logger: logger, risks: risks, decide: decide)
     }

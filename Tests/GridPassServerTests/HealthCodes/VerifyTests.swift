@@ -43,9 +43,9 @@ extension TestClientProtocol {
 
 @Suite("Checkpoint verification")
 struct VerifyTests {
-    @Test("a green resident passes their community gate, is stopped at another community's and at an enterprise")
-    func gates() async throws {
-        try await TestApp().test { client, services in
+    @Test("a green resident passes their community gate, is stopped at another community's and at an enterprise", arguments: Backend.all)
+    func gates(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             let (status, pass) = try await client.verify(scene.payload, at: "CP-DJ-E", token: scene.guardGate)
             #expect(status == .ok)
@@ -60,9 +60,9 @@ struct VerifyTests {
         }
     }
 
-    @Test("no token 401, a guard of another checkpoint 403, unknown checkpoint 422")
-    func auth() async throws {
-        try await TestApp().test { client, services in
+    @Test("no token 401, a guard of another checkpoint 403, unknown checkpoint 422", arguments: Backend.all)
+    func auth(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             #expect(try await client.postJSON("/api/v1/verify", ["code": scene.payload, "checkpoint": "CP-DJ-E"]).0 == .unauthorized)
             #expect(try await client.verify(scene.payload, at: "CP-DJ-E", token: scene.guardHF).0 == .forbidden)
@@ -72,9 +72,9 @@ struct VerifyTests {
         }
     }
 
-    @Test("the answer's bytes: exactly checked_at, color, name, place, reason, result in that order, null where absent, UTF-8 unescaped")
-    func answerBytes() async throws {
-        try await TestApp().test { client, services in
+    @Test("the answer's bytes: exactly checked_at, color, name, place, reason, result in that order, null where absent, UTF-8 unescaped", arguments: Backend.all)
+    func answerBytes(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             /// Status, content type and body text of POST /api/v1/verify (by default at the community gate).
             func raw(_ code: String, at checkpoint: String = "CP-DJ-E", token: String? = nil) async throws -> (HTTPResponse.Status, String?, String) {
@@ -136,9 +136,9 @@ struct VerifyTests {
         }
     }
 
-    @Test("invalid reasons: flipped character, other data directory, unknown key, not found")
-    func invalid() async throws {
-        try await TestApp().test { client, services in
+    @Test("invalid reasons: flipped character, other data directory, unknown key, not found", arguments: Backend.all)
+    func invalid(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             var chars = Array(scene.payload)
             chars[20] = chars[20] == "A" ? "B" : "A"
@@ -166,9 +166,9 @@ struct VerifyTests {
         }
     }
 
-    @Test("a staff flag turns the code red and supersedes the old one (a screenshot fails)")
-    func superseded() async throws {
-        try await TestApp().test { client, services in
+    @Test("a staff flag turns the code red and supersedes the old one (a screenshot fails)", arguments: Backend.all)
+    func superseded(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             let (status, flagged) = try await client.postJSON("/api/v1/people/\(scene.personID)/flags", ["flag": "suspected"], token: scene.staff)
             #expect(status == .created)
@@ -187,9 +187,9 @@ struct VerifyTests {
         }
     }
 
-    @Test("a pending worker has no code; approved passes only their own enterprise's door; rejected later → revoked")
-    func scanToWork() async throws {
-        try await TestApp().test { client, services in
+    @Test("a pending worker has no code; approved passes only their own enterprise's door; rejected later → revoked", arguments: Backend.all)
+    func scanToWork(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             let accounts = AccountService(services: services)
             let (_, hr) = try await accounts.addUser(name: "hr", role: .hr, scope: "E-PSJM", password: nil)
@@ -211,9 +211,9 @@ struct VerifyTests {
         }
     }
 
-    @Test("code.png decodes with zbarimg to the payload of code.json; the code stays the same between reads")
-    func codeImage() async throws {
-        try await TestApp().test { client, services in
+    @Test("code.png decodes with zbarimg to the payload of code.json; the code stays the same between reads", arguments: Backend.all)
+    func codeImage(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             let json = try await client.execute(uri: scene.mePath + "/code.json", method: .get) { response in
                 try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
@@ -228,9 +228,9 @@ struct VerifyTests {
         }
     }
 
-    @Test("daily reports colour the code: a fever gives yellow with its reason; a high-risk region gives red")
-    func reportsAndRisk() async throws {
-        try await TestApp().test { client, services in
+    @Test("daily reports colour the code: a fever gives yellow with its reason; a high-risk region gives red", arguments: Backend.all)
+    func reportsAndRisk(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             let (status, report) = try await client.postJSON(scene.mePath + "/reports",
                 ["temperature": 38.1, "symptoms": ["cough"], "visited": [String](), "contact": "none"])
@@ -254,7 +254,7 @@ struct VerifyTests {
     }
 
     @Test("after key rotation new codes use the new key and older ones still verify")
-    func keyRotation() async throws {
+    func keyRotation() async throws {  // SQLite: a CLI rotation on the key ring file (two nodes: TwoNodeTests)
         try await TestApp().test { client, services in
             let scene = try await Scene.make(client, services)
             let before = try HealthCode.verify(scene.payload, keys: services.keyRing.keys(), now: Int64(Date().timeIntervalSince1970)).get().keyID
@@ -278,9 +278,9 @@ struct VerifyTests {
         }
     }
 
-    @Test("the Authorization scheme is case-insensitive (RFC 7235 §2.1, RFC 6750 §2.1); other schemes and malformed headers are anonymous")
-    func bearerScheme() async throws {
-        try await TestApp().test { client, services in
+    @Test("the Authorization scheme is case-insensitive (RFC 7235 §2.1, RFC 6750 §2.1); other schemes and malformed headers are anonymous", arguments: Backend.all)
+    func bearerScheme(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             let body = try JSONSerialization.data(withJSONObject: ["code": scene.payload, "checkpoint": "CP-DJ-E"])
             func status(_ authorization: String) async throws -> HTTPResponse.Status {
