@@ -19,7 +19,7 @@ public struct PostgresPersonRepository: PersonRepository {
     public func register(_ r: RegistrationData, now: Int64, decide: @escaping HealthDecision) async throws
         -> (person: PersonRecord, health: HealthRecord?, created: Bool) {
         let index = try cipher.index(idNumber: r.idNumber)
-        let meToken = Base32.encode(try TimeOrderedBytes.make(milliseconds: Self.clockMilliseconds(), random: 16))
+        let meToken = try NewPerson.meToken()
         let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
         let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
         return try await database.transaction { connection in
@@ -61,15 +61,9 @@ public struct PostgresPersonRepository: PersonRepository {
                    meToken: String, now: Int64, decide: HealthDecision) async throws -> (PersonRecord, HealthRecord)? {
         let risks = try await PostgresHealthRepository.riskList(connection, logger: logger)
         while true {
-            let ref = try PersonRef.timeOrdered(milliseconds: Self.clockMilliseconds())
-            let status: PersonRecord.Status = r.kind == .resident ? .active : .pending
-            let person = PersonRecord(ref: ref, kind: r.kind, status: status, placeID: r.placeID, name: r.name, room: r.room,
-                                      department: r.department, meToken: meToken, reviewReason: nil, createdAt: now, updatedAt: now)
-            var health = HealthRecord(person: person, statusVersion: 0, color: nil, reasons: [], code: nil,
-                                      declarations: [Declaration(day: Day(unixSeconds: now), temperature: r.declaration.temperature,
-                                                                 symptoms: r.declaration.symptoms.map(\.rawValue),
-                                                                 visited: r.declaration.visited, contact: r.declaration.contact.rawValue)],
-                                      flags: [])
+            let ref = try PersonRef.timeOrdered(milliseconds: NewPerson.clockMilliseconds())
+            var health = NewPerson.record(ref, r, meToken: meToken, now: now)
+            let person = health.person, status = person.status
             let update = try decide(health, risks)
             let inserted = try await connection.rows("""
                 INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
@@ -149,8 +143,6 @@ public struct PostgresPersonRepository: PersonRepository {
     public func count() async throws -> Int {
         try await database.client.rows("SELECT COUNT(*) FROM person") { try $0.get(0, as: Int.self) }.first ?? 0
     }
-
-    static func clockMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     static func placeAndIndex(_ placeID: Int64, _ index: Data) throws -> PostgresBindings {
         var bindings = PostgresBindings()

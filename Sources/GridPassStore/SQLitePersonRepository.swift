@@ -18,7 +18,7 @@ public struct SQLitePersonRepository: PersonRepository {
     public func register(_ r: RegistrationData, now: Int64, decide: @escaping HealthDecision) async throws
         -> (person: PersonRecord, health: HealthRecord?, created: Bool) {
         let index = try cipher.index(idNumber: r.idNumber)
-        let meToken = try Self.newMeToken(milliseconds: Self.clockMilliseconds())
+        let meToken = try NewPerson.meToken()
         // Encrypt outside the write lock; the context binds each box to its field and index.
         let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
         let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
@@ -113,16 +113,6 @@ public struct SQLitePersonRepository: PersonRepository {
         }
     }
 
-    /// The secret of a personal page address: `TimeOrderedBytes`, 4 bytes of time and 16 random
-    /// bytes (128 bits, the secret), in base32 (32 characters); tokens made one after the other
-    /// share the last page of the me_token index.
-    static func newMeToken(milliseconds: Int64) throws -> String {
-        Base32.encode(try TimeOrderedBytes.make(milliseconds: milliseconds, random: 16))
-    }
-
-    /// The wall clock in milliseconds, for the order of new references and tokens only.
-    static func clockMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-
     /// A new person: coloured and signed before the insert, so that the row is written once,
     /// with its code, in the same transaction as the declaration. Its reference is drawn by
     /// `makeRef` (time-ordered); in the rare case that one is taken (its 32 random bits repeat
@@ -130,16 +120,13 @@ public struct SQLitePersonRepository: PersonRepository {
     /// drawn, and the person coloured and signed again with it.
     static func insertNew(_ db: Database, _ r: RegistrationData, index: [UInt8], idBox: [UInt8], phoneBox: [UInt8], meToken: String,
                           now: Int64, decide: HealthDecision,
-                          makeRef: () throws -> PersonRef = { try PersonRef.timeOrdered(milliseconds: clockMilliseconds()) }) throws
+                          makeRef: () throws -> PersonRef = { try PersonRef.timeOrdered(milliseconds: NewPerson.clockMilliseconds()) }) throws
         -> (PersonRecord, HealthRecord) {
         let risks = try SQLiteHealthRepository.riskList(db)
         while true {
             let ref = try makeRef()
-            let person = PersonRecord(ref: ref, kind: r.kind, status: Self.initialStatus(r.kind), placeID: r.placeID,
-                                      name: r.name, room: r.room, department: r.department, meToken: meToken,
-                                      reviewReason: nil, createdAt: now, updatedAt: now)
-            var health = HealthRecord(person: person, statusVersion: 0, color: nil, reasons: [], code: nil,
-                                      declarations: [Self.declaration(r.declaration, now: now)], flags: [])
+            var health = NewPerson.record(ref, r, meToken: meToken, now: now)
+            let person = health.person
             let update = try decide(health, risks)
             try db.cachedStatement(sql: """
                 INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
@@ -156,17 +143,6 @@ public struct SQLitePersonRepository: PersonRepository {
             if let update { health = HealthRecompute.updated(health, with: update) }
             return (person, health)
         }
-    }
-
-    /// Residents are active at once; workers wait for their enterprise's review.
-    static func initialStatus(_ kind: PersonKind) -> PersonRecord.Status {
-        kind == .resident ? .active : .pending
-    }
-
-    /// A declaration as the rules read it back from its row (`insertDeclaration`).
-    static func declaration(_ d: HealthDeclaration, now: Int64) -> Declaration {
-        Declaration(day: Day(unixSeconds: now), temperature: d.temperature, symptoms: d.symptoms.map(\.rawValue),
-                    visited: d.visited, contact: d.contact.rawValue)
     }
 
     /// The columns of a person record, in the order `person(_:)` reads them: every query that

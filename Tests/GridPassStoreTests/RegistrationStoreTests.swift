@@ -250,7 +250,7 @@ struct MeTokenTests {
           arguments: [0, 1, 255, 256, 65_535, 1_700_000_000_000, ScanLogStoreTests.day0 * 1000, Int64(UInt32.max), Int64(UInt32.max) + 1] as [Int64])
     func shape(milliseconds: Int64) throws {
         for _ in 0..<20 {
-            let token = try SQLitePersonRepository.newMeToken(milliseconds: milliseconds)
+            let token = try NewPerson.meToken(milliseconds: milliseconds)
             #expect(token.count == 32 && token.utf8.count == 32, "\(token)")
             #expect(token.allSatisfy { Self.alphabet.contains($0) }, "\(token)")
             let bytes = try #require(Base32.decode(token))
@@ -264,12 +264,12 @@ struct MeTokenTests {
     @Test("tokens made in the same millisecond differ in their 16 random bytes; made later, they sort later")
     func distinctAndOrdered() throws {
         let ms = ScanLogStoreTests.day0 * 1000 + 42
-        let tokens = try (0..<500).map { _ in try SQLitePersonRepository.newMeToken(milliseconds: ms) }
+        let tokens = try (0..<500).map { _ in try NewPerson.meToken(milliseconds: ms) }
         #expect(Set(tokens).count == tokens.count)
         let decoded = try tokens.map { try #require(Base32.decode($0)) }
         #expect(Set(decoded.map { Array($0.dropFirst(4)) }).count == tokens.count)
         for position in 4..<20 { #expect(Set(decoded.map { $0[position] }).count > 1, "byte \(position)") }
-        let run = try (0..<300 as Range<Int64>).map { try #require(Base32.decode(try SQLitePersonRepository.newMeToken(milliseconds: ms + $0))) }
+        let run = try (0..<300 as Range<Int64>).map { try #require(Base32.decode(try NewPerson.meToken(milliseconds: ms + $0))) }
         #expect(run == run.sorted { $0.lexicographicallyPrecedes($1) })
     }
 }
