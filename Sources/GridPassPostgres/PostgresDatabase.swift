@@ -2,6 +2,7 @@ import Foundation
 import GridPassCore
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A GridPass database on PostgreSQL (CONTRACT §8): a pool of connections (`PostgresClient`)
 /// whose run loop this object owns, migrated to the current schema when opened. Every node and
@@ -12,6 +13,9 @@ public final class PostgresDatabase: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let runner: Task<Void, Never>
+    /// The risk list as this node last read it, with its epoch (`PostgresMigrations.riskEpochV2`):
+    /// registrations colour with it and store only while the epoch is current.
+    let risks = Mutex<RiskSnapshot?>(nil)
 
     private init(_ url: PostgresURL, logger: Logger) {
         self.url = url
@@ -169,4 +173,10 @@ extension PostgresDatabase {
             return counts
         }
     }
+}
+
+/// The risk list at one epoch.
+struct RiskSnapshot: Sendable {
+    let epoch: Int64
+    let list: [String: RiskLevel]
 }

@@ -6,12 +6,16 @@ import PostgresNIO
 /// `SQLiteHealthRepository`, with its set-based changes (see "Changes over sets" there): a risk
 /// change or new rules mark everyone they touch in `stale_person` in the transaction of the
 /// change; a scan reads a stale person's status version one higher. No cache: a scan reads the
-/// database, so a change committed by any node is in force at the next scan on every node.
+/// database, so a change committed by any node is in force at the next scan on every node; the
+/// scans of concurrent requests share their reads (`BatchedLookup`: one query for many people,
+/// each begun after the scans it answers).
 public struct PostgresHealthRepository: HealthRepository {
     let database: PostgresDatabase
+    let standings: BatchedLookup<PersonRef, StoredStanding>
 
     public init(_ database: PostgresDatabase) {
         self.database = database
+        standings = BatchedLookup { refs in try await Self.readStandings(refs, database) }
     }
 
     var logger: Logger { database.logger }
@@ -133,23 +137,51 @@ public struct PostgresHealthRepository: HealthRepository {
     }
 
     public func riskList() async throws -> [String: RiskLevel] {
-        try await database.transaction { connection in try await Self.riskList(connection, logger: logger) }
+        try await Self.riskSnapshot(database).list
     }
 
+    /// The risk list, read after taking the shared turn on risk changes (held until the end of
+    /// the transaction: a risk change waits for this transaction's declarations to be committed,
+    /// so its marks include them; see `PostgresMigrations.riskLockKey`).
     static func riskList(_ connection: PostgresConnection, logger: Logger) async throws -> [String: RiskLevel] {
+        try await riskSnapshot(connection, logger: logger).list
+    }
+
+    static func riskSnapshot(_ connection: PostgresConnection, logger: Logger) async throws -> RiskSnapshot {
+        snapshot(try await connection.rows(risksQuery, logger: logger, riskRow))
+    }
+
+    /// The list on its own (one statement; the turn ends with it), kept as the node's copy.
+    static func riskSnapshot(_ database: PostgresDatabase) async throws -> RiskSnapshot {
+        let snapshot = snapshot(try await database.client.rows(risksQuery, riskRow))
+        database.risks.withLock { if ($0?.epoch ?? -1) < snapshot.epoch { $0 = snapshot } }
+        return snapshot
+    }
+
+    static let risksQuery: PostgresQuery = "SELECT epoch, region, level FROM gridpass_risks()"
+
+    static func riskRow(_ c: Cells) throws -> (Int64, String?, String?) {
+        (try c.get(0, as: Int64.self), try c.get(1, as: String?.self), try c.get(2, as: String?.self))
+    }
+
+    static func snapshot(_ rows: [(Int64, String?, String?)]) -> RiskSnapshot {
         var list: [String: RiskLevel] = [:]
-        for (region, level) in try await connection.rows("SELECT region, level FROM risk_region", logger: logger, {
-            (try $0.get(0, as: String.self), try $0.get(1, as: String.self))
-        }) {
-            if let level = RiskLevel(rawValue: level) { list[region] = level }
+        for (_, region, level) in rows {
+            if let region, let level = level.flatMap(RiskLevel.init(rawValue:)) { list[region] = level }
         }
-        return list
+        return RiskSnapshot(epoch: rows.first?.0 ?? 0, list: list)
     }
 
     // MARK: - Changes over sets (see SQLiteHealthRepository)
 
     public func setRisk(region: String, level: RiskLevel?, lookbackDays: Int, now: Int64) async throws -> Int {
         try await database.transaction { connection in
+            // The exclusive turn: writers colouring with the old list finish first (their
+            // declarations are then seen by the marks below), later ones wait and read the new
+            // list; registrations coloured with a node's copy of the old list are refused by the
+            // epoch (`gridpass_register_new`).
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.riskLockKey))", logger: logger)
+            try await connection.query("UPDATE risk_epoch SET n = n + 1", logger: logger)
             if let level {
                 try await connection.query("""
                     INSERT INTO risk_region (region, level, updated_at) VALUES (\(region), \(level.rawValue), \(now))
@@ -212,14 +244,21 @@ public struct PostgresHealthRepository: HealthRepository {
     }
 
     public func standing(_ ref: PersonRef) async throws -> StoredStanding? {
-        let key = Data(ref.bytes)
-        return try await database.client.rows("""
-            SELECT kind, status, status_version + (EXISTS (SELECT 1 FROM stale_person s WHERE s.ref = \(key)))::int, place_id, name
-            FROM person WHERE ref = \(key)
-            """) { c -> StoredStanding in
-            (PersonKind(rawValue: try c.get(0)) ?? .resident, PersonRecord.Status(rawValue: try c.get(1)) ?? .pending,
-             UInt32(truncatingIfNeeded: try c.get(2, as: Int64.self)), try c.get(3), try c.get(4))
-        }.first
+        try await standings.value(for: ref)
+    }
+
+    /// The standings of `refs` in one query (what a scan reads; a stale person's version one higher).
+    static func readStandings(_ refs: [PersonRef], _ database: PostgresDatabase) async throws -> [PersonRef: StoredStanding] {
+        let keys = refs.map { ByteBuffer(bytes: $0.bytes) }
+        let rows = try await database.client.rows("""
+            SELECT p.ref, p.kind, p.status, p.status_version + (s.ref IS NOT NULL)::int, p.place_id, p.name
+            FROM person p LEFT JOIN stale_person s ON s.ref = p.ref WHERE p.ref = ANY(\(keys))
+            """) { c -> (PersonRef, StoredStanding)? in
+            guard let ref = PersonRef(bytes: Array(try c.get(0, as: Data.self))) else { return nil }
+            return (ref, (PersonKind(rawValue: try c.get(1)) ?? .resident, PersonRecord.Status(rawValue: try c.get(2)) ?? .pending,
+                          UInt32(truncatingIfNeeded: try c.get(3, as: Int64.self)), try c.get(4), try c.get(5)))
+        }
+        return Dictionary(rows.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
     }
 
     public func logScan(_ scan: ScanRecord) async throws {

@@ -14,16 +14,23 @@ import Glibc
 /// never removes one, as with the key ring file of a data directory.
 ///
 /// `keys(refresh:)` answers from memory; `reload()` reads the rows again (a rotation by another
-/// node or command): signers call it before each signature (`refreshForSigning`).
+/// node or command): signers call `refreshForSigning` before each signature, which reloads when
+/// the database holds a newer key than this node.
 public final class PostgresKeyRing: KeyRingStore {
     let database: PostgresDatabase
     private let master: AES256GCM
     private let state: Mutex<KeySet>
+    /// The newest key id in the database, asked once for all signers waiting at that moment.
+    private let newest: BatchedLookup<Int, Int64>
 
     private init(_ database: PostgresDatabase, master: AES256GCM, keys: KeySet) {
         self.database = database
         self.master = master
         self.state = Mutex(keys)
+        newest = BatchedLookup(maxRunning: 2) { _ in
+            let id = try await database.client.rows("SELECT coalesce(max(id), 0) FROM key_ring") { try $0.get(0, as: Int64.self) }.first
+            return [0: id ?? 0]
+        }
     }
 
     /// Opens the key ring, reading (or creating, 0600, with a fresh key) the master key file and
@@ -72,8 +79,12 @@ public final class PostgresKeyRing: KeyRingStore {
         try await rotate(purposes)
     }
 
+    /// Keys are only ever added, so the newest id tells whether another node or command has
+    /// rotated: one small read (shared by the signers waiting at the same moment, each begun
+    /// after they asked), and the sealed rows only when it has.
     public func refreshForSigning() async throws {
-        try await reload()
+        let known = Int64(keys().keys.keys.max() ?? 0)
+        if let newest = try await newest.value(for: 0), newest != known { try await reload() }
     }
 
     /// Every key, without secrets, for `gridpass keys list`.

@@ -13,6 +13,68 @@ enum PostgresMigrations {
 
     static let all: [(name: String, statements: [String])] = [
         ("1-schema", schemaV1),
+        ("2-risk-epoch", riskEpochV2),
+    ]
+
+    /// Risk changes and the writers that colour codes with the risk list take turns
+    /// (`riskLockKey`): a risk change holds it exclusively for its whole transaction, a writer
+    /// shared from before it reads the list until it commits. So a risk change's marks see every
+    /// declaration committed under the old list, and a writer that waited reads the new list.
+    static let riskLockKey = lockKey + 3
+
+    static let riskEpochV2: [String] = [
+        // Counts risk changes: a node may colour a registration with its copy of the list only
+        // while the epoch it was read at is still the current one.
+        "CREATE TABLE risk_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL)",
+        "INSERT INTO risk_epoch (id, n) VALUES (1, 0)",
+        // The risk list and its epoch, read after taking the shared turn (held to the end of the
+        // calling transaction). A volatile PL/pgSQL function: its query sees commits made while
+        // it waited for the turn.
+        """
+        CREATE FUNCTION gridpass_risks() RETURNS TABLE (epoch BIGINT, region TEXT, level TEXT)
+        LANGUAGE plpgsql VOLATILE AS $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock_shared(\(riskLockKey));
+            RETURN QUERY SELECT e.n, r.region, r.level FROM risk_epoch e LEFT JOIN risk_region r ON true;
+        END $$
+        """,
+        // A new person with their first declaration in ONE statement (one round trip): coloured
+        // and signed by the node before the call, with the risk list of epoch p_epoch and the
+        // newest key p_key_max; stored only if both are still current ('risk' / 'keys' when
+        // not: the node reads again and retries) and the person is new ('exists': the node
+        // takes the transaction that updates them).
+        """
+        CREATE FUNCTION gridpass_register_new(
+            p_epoch BIGINT, p_key_max BIGINT,
+            p_ref BYTEA, p_kind TEXT, p_status TEXT, p_place BIGINT, p_index BYTEA, p_id_enc BYTEA, p_phone_enc BYTEA,
+            p_name TEXT, p_room TEXT, p_department TEXT, p_me TEXT, p_now BIGINT,
+            p_version BIGINT, p_color TEXT, p_reasons TEXT, p_code TEXT, p_code_color TEXT, p_code_version BIGINT,
+            p_issued BIGINT, p_expires BIGINT,
+            p_day INTEGER, p_temperature DOUBLE PRECISION, p_symptoms TEXT, p_visited TEXT, p_contact TEXT, p_regions TEXT[]
+        ) RETURNS TEXT LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE d BIGINT;
+        BEGIN
+            PERFORM pg_advisory_xact_lock_shared(\(riskLockKey));
+            IF (SELECT n FROM risk_epoch) <> p_epoch THEN RETURN 'risk'; END IF;
+            IF (SELECT coalesce(max(id), 0) FROM key_ring) <> p_key_max THEN RETURN 'keys'; END IF;
+            INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
+                                me_token, created_at, updated_at, status_version, color, reasons, code_payload,
+                                code_color, code_version, code_issued_at, code_expires_at)
+            VALUES (p_ref, p_kind, p_status, p_place, p_index, p_id_enc, p_phone_enc, p_name, p_room, p_department,
+                    p_me, p_now, p_now, p_version, p_color, p_reasons, p_code, p_code_color, p_code_version, p_issued, p_expires)
+            ON CONFLICT DO NOTHING;
+            IF NOT FOUND THEN
+                IF EXISTS (SELECT 1 FROM person WHERE place_id = p_place AND id_index = p_index) THEN RETURN 'exists'; END IF;
+                RETURN 'retry';  -- the drawn reference or page token was taken: draw again
+            END IF;
+            INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
+            VALUES (p_ref, p_day, p_now, 'registration', p_temperature, p_symptoms, p_visited, p_contact)
+            RETURNING id INTO d;
+            INSERT INTO declaration_region (declaration_id, person_ref, region, day)
+            SELECT DISTINCT d, p_ref, r, p_day FROM unnest(p_regions) AS r;
+            RETURN 'inserted';
+        END $$
+        """,
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

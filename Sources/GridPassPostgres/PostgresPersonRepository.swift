@@ -8,9 +8,11 @@ import PostgresNIO
 public struct PostgresPersonRepository: PersonRepository {
     let database: PostgresDatabase
     let cipher: PersonalDataCipher
+    let keys: any KeyRingStore
 
-    public init(_ database: PostgresDatabase, keys: any KeySource) {
+    public init(_ database: PostgresDatabase, keys: any KeyRingStore) {
         self.database = database
+        self.keys = keys
         self.cipher = PersonalDataCipher(keyRing: keys)
     }
 
@@ -22,6 +24,9 @@ public struct PostgresPersonRepository: PersonRepository {
         let meToken = try NewPerson.meToken()
         let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
         let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
+        if let new = try await registerNew(r, index: index, idBox: idBox, phoneBox: phoneBox, meToken: meToken, now: now, decide: decide) {
+            return (new.0, new.1, true)
+        }
         return try await database.transaction { connection in
             while true {
                 let existing = try await connection.rows(PostgresQuery(unsafeSQL: """
@@ -53,6 +58,46 @@ public struct PostgresPersonRepository: PersonRepository {
                 // Another registration of the same person committed first: update theirs.
             }
         }
+    }
+
+    /// The common case in one round trip (`gridpass_register_new`): a new person, coloured with
+    /// this node's copy of the risk list and signed with its newest key, stored with their
+    /// declaration only if both are still current and nobody of that place and identity index
+    /// exists. nil: the person exists (or the copies kept going stale): the caller's transaction.
+    func registerNew(_ r: RegistrationData, index: [UInt8], idBox: [UInt8], phoneBox: [UInt8], meToken: String, now: Int64,
+                     decide: HealthDecision) async throws -> (PersonRecord, HealthRecord)? {
+        let d = r.declaration
+        let day = Day(unixSeconds: now).number
+        var risks = database.risks.withLock { $0 }
+        for _ in 0..<4 {
+            if risks == nil { risks = try await PostgresHealthRepository.riskSnapshot(database) }
+            guard let snapshot = risks else { return nil }
+            let keyMax = Int64(keys.keys().keys.keys.max() ?? 0)  // before `decide` signs: a newer key only fails the check
+            let ref = try PersonRef.timeOrdered(milliseconds: NewPerson.clockMilliseconds())
+            var health = NewPerson.record(ref, r, meToken: meToken, now: now)
+            let update = try decide(health, snapshot.list)
+            let regions = Array(Set(d.visited)).sorted()
+            let outcome = try await database.client.rows("""
+                SELECT gridpass_register_new(\(snapshot.epoch), \(keyMax),
+                    \(Data(ref.bytes)), \(r.kind.rawValue), \(health.person.status.rawValue), \(r.placeID), \(Data(index)), \(Data(idBox)),
+                    \(Data(phoneBox)), \(r.name), \(r.room), \(r.department), \(meToken), \(now),
+                    \(Int64(update?.statusVersion ?? 0)), \(update?.color.rawValue), \(HealthReasonCoding.encode(update?.reasons ?? [])),
+                    \(update?.code?.payload), \(update?.code?.color.rawValue), \(update?.code.map { Int64($0.statusVersion) }),
+                    \(update?.code?.issuedAt), \(update?.code?.expiresAt),
+                    \(Int32(day)), \(d.temperature), \(d.symptoms.map(\.rawValue).joined(separator: ",")), \(d.visited.joined(separator: ",")),
+                    \(d.contact.rawValue), \(regions))
+                """) { try $0.get(0, as: String.self) }.first
+            switch outcome {
+            case "inserted":
+                if let update { health = HealthRecompute.updated(health, with: update) }
+                return (health.person, health)
+            case "risk": risks = nil
+            case "keys": try await keys.refreshForSigning()
+            case "retry": continue
+            default: return nil  // "exists"
+            }
+        }
+        return nil
     }
 
     /// A new person, coloured and signed before the insert; nil when a row of the same place and

@@ -6,8 +6,8 @@ import GridPassTestSupport
 import Testing
 
 extension Backend {
-    /// People, codes and places on a database of their own (the key ring from a data directory
-    /// of the test on both: where PostgreSQL keeps its keys is another step), closed after `body`.
+    /// People, codes and places on a database of their own (SQLite: the data directory's key ring
+    /// file; PostgreSQL: the sealed key ring in the database), closed after `body`.
     func withPeople<T>(_ body: (any PersonRepository, any HealthRepository, any PlaceRepository) async throws -> T) async throws -> T {
         let data = try DataDirectory(path: try makeTemporaryDirectory().path)
         switch self {
@@ -17,7 +17,8 @@ extension Backend {
         case .postgres:
             let database = try await TestPostgres.fresh()
             defer { database.close() }
-            return try await body(PostgresPersonRepository(database, keys: try data.openKeyRing()), PostgresHealthRepository(database),
+            let keys = try await PostgresKeyRing.open(database, masterKeyFile: data.url.appendingPathComponent("master.key").path)
+            return try await body(PostgresPersonRepository(database, keys: keys), PostgresHealthRepository(database),
                                   PostgresPlaceRepository(database))
         }
     }
@@ -91,6 +92,41 @@ struct PeopleBackendTests {
             }
             #expect(Set(refs.map(\.0)).count == 1 && refs.filter(\.1).count == 1)
             #expect(try await people.count() == 1)
+        }
+    }
+
+    @Test("visitors registering while their region turns high: once the change is answered, none of them holds a code that passes", arguments: Backend.all)
+    func registrationsDuringRiskChange(_ backend: Backend) async throws {
+        try await backend.withPeople { people, health, places in
+            _ = try await places.importPlaces(csv: PlaceStoreTests.street)
+            let unit = try #require(try await places.place(code: "U1")).id
+            // Registrations race the change (PostgreSQL: on other connections, the way other
+            // requests and nodes do); the change must not miss one that commits under the old list.
+            let refs = try await withThrowingTaskGroup(of: PersonRef?.self) { group in
+                for seq in 1...240 {
+                    group.addTask {
+                        try await people.register(Self.registration(100 + seq, placeID: unit, visited: ["420106"]), now: Self.now,
+                                                  decide: Self.decide).person.ref
+                    }
+                    if seq == 80 {
+                        group.addTask {
+                            _ = try await health.setRisk(region: "420106", level: .high, lookbackDays: 14, now: Self.now)
+                            return nil
+                        }
+                    }
+                }
+                return try await group.reduce(into: [PersonRef]()) { if let ref = $1 { $0.append(ref) } }
+            }
+            #expect(refs.count == 240)
+            var marked = 0, red = 0
+            for ref in refs {
+                let record = try #require(try await health.healthRecord(ref))
+                let standing = try #require(try await health.standing(ref))
+                let passes = record.code?.color == .green && record.code?.statusVersion == standing.statusVersion
+                #expect(!passes, "a visitor kept a green code that passes: \(ref)")
+                if record.stale { marked += 1 } else if record.code?.color == .red { red += 1 }
+            }
+            #expect(marked + red == 240)
         }
     }
 

@@ -1,5 +1,7 @@
 import Foundation
+import GridPassCore
 @testable import GridPassPostgres
+import Synchronization
 import GridPassTestSupport
 import Testing
 
@@ -33,4 +35,55 @@ struct PostgresDatabaseTests {
         defer { again.close() }
         #expect(try await PostgresMigrations.applied(again) == PostgresMigrations.all.map(\.name))
     }
+
+    @Test("a risk change waits for the transactions that read the old list and marks what they wrote; a registration coloured with a node's old copy is refused and coloured again",
+          .enabled(if: TestPostgres.url != nil))
+    func riskTurns() async throws {
+        let database = try await TestPostgres.fresh()
+        defer { database.close() }
+        let keys = try await PostgresKeyRing.open(database, masterKeyFile: try makeTemporaryDirectory().appendingPathComponent("master.key").path)
+        let places = PostgresPlaceRepository(database), people = PostgresPersonRepository(database, keys: keys)
+        let health = PostgresHealthRepository(database)
+        _ = try await places.importPlaces(csv: PlaceStoreTests.street)
+        let unit = try #require(try await places.place(code: "U1")).id
+        let now = PeopleBackendTests.now
+        let quiet = try await people.register(PeopleBackendTests.registration(1, placeID: unit, visited: []), now: now,
+                                              decide: PeopleBackendTests.decide).person.ref
+        #expect(database.risks.withLock { $0 }?.list == [:])  // this node's copy, read by the registration
+
+        // A report under the old list, not committed yet: the change must wait for it.
+        let finished = Flag()
+        let marked = try await database.transaction { connection -> Task<Int, any Error> in
+            #expect(try await PostgresHealthRepository.riskList(connection, logger: database.logger) == [:])
+            try await PostgresHealthRepository.insertDeclaration(
+                connection, logger: database.logger, ref: quiet,
+                HealthDeclaration(temperature: 36.5, symptoms: [], visited: ["420106"], contact: Contact.none), source: "report", now: now)
+            let change = Task {
+                defer { finished.set() }
+                return try await health.setRisk(region: "420106", level: .high, lookbackDays: 14, now: now)
+            }
+            try await Task.sleep(for: .milliseconds(400))
+            let early = finished.isSet
+            #expect(!early, "the risk change did not wait for the report's transaction")
+            return change
+        }
+        #expect(try await marked.value == 1)  // the report committed under the old list is marked
+        #expect(try await health.staleCount() == 1)
+
+        // The node's copy is still the old list: the registration is refused by the epoch,
+        // read again and coloured red.
+        #expect(database.risks.withLock { $0 }?.list == [:])
+        let visitor = try await people.register(PeopleBackendTests.registration(2, placeID: unit, visited: ["420106"]), now: now,
+                                                decide: PeopleBackendTests.decide)
+        #expect(visitor.created && visitor.health?.color == .red && visitor.health?.code?.color == .red)
+        #expect(try await health.healthRecord(visitor.person.ref)?.color == .red)
+        #expect(database.risks.withLock { $0 }?.list == ["420106": .high])
+    }
+}
+
+/// A flag set by one task and read by another.
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
