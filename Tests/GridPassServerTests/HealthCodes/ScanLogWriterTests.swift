@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GridPassCore
+@testable import GridPassPostgres
 @testable import GridPassServer
 import GridPassStore
 import GridPassTestSupport
@@ -9,10 +10,10 @@ import Testing
 
 @Suite("Scan log writer")
 struct ScanLogWriterTests {
-    @Test("scans queued when the writer's task is cancelled (not a graceful shutdown) are still written before it ends")
-    func cancelled() async throws {
-        let dir = try makeTemporaryDirectory().path
-        let services = try await AppServices.open(dataDirectory: dir)
+    @Test("scans queued when the writer's task is cancelled (not a graceful shutdown) are still written before it ends", arguments: Backend.all)
+    func cancelled(_ backend: Backend) async throws {
+        let store = try await TestApp(demo: false, backend: backend).prepared().effectiveStore
+        let services = try await AppServices.open(store)
         let writer = ScanLogWriter(health: services.health, logger: Logger(label: "test"))
         let task = Task { try await writer.run() }
         for i in 0..<5 {
@@ -20,8 +21,16 @@ struct ScanLogWriterTests {
         }
         task.cancel()
         try await task.value
-        let pool = try DataDirectory(path: dir).openDatabase()
-        let logged = try await pool.read { db in try Int64.fetchAll(db, sql: "SELECT at FROM scan ORDER BY id") }
+        let logged: [Int64]
+        switch store {
+        case .sqlite(let dir):
+            let pool = try DataDirectory(path: dir).openDatabase()
+            logged = try await pool.read { db in try Int64.fetchAll(db, sql: "SELECT at FROM scan ORDER BY id") }
+        case .postgres(let url, _):
+            let database = try await PostgresDatabase.open(try PostgresURL(url))
+            defer { database.close() }
+            logged = try await database.client.rows("SELECT at FROM scan ORDER BY id") { try $0.get(0, as: Int64.self) }
+        }
         #expect(logged == (0..<5).map { 1_764_201_600 + Int64($0) })
     }
 }

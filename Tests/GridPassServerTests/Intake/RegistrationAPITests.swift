@@ -1,5 +1,6 @@
 import Foundation
 import GridPassCore
+@testable import GridPassPostgres
 import GridPassServer
 import GridPassTestSupport
 import Hummingbird
@@ -8,9 +9,9 @@ import Testing
 
 @Suite("Registration API")
 struct RegistrationAPITests {
-    @Test("a resident registers (201) with a green code, registers again (200, same person)")
-    func resident() async throws {
-        try await TestApp().test { client, services in
+    @Test("a resident registers (201) with a green code, registers again (200, same person)", arguments: Backend.all)
+    func resident(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let door = try await Fixture.poster("DJ-B03-U2", services)
             let (status, body) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token))
             #expect(status == .created)
@@ -31,9 +32,9 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("knowing someone's identity number is not enough to take over their record: another phone is refused")
-    func takeover() async throws {
-        try await TestApp().test { client, services in
+    @Test("knowing someone's identity number is not enough to take over their record: another phone is refused", arguments: Backend.all)
+    func takeover(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let door = try await Fixture.poster("DJ-B03-U2", services)
             let (_, first) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token))
             let (status, body) = try await client.postJSON("/api/v1/registrations",
@@ -47,9 +48,9 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("every bad field is named at once and nothing is stored")
-    func invalid() async throws {
-        try await TestApp().test { client, services in
+    @Test("every bad field is named at once and nothing is stored", arguments: Backend.all)
+    func invalid(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let door = try await Fixture.poster("DJ-B03-U2", services)
             let bad = Fixture.resident(token: door.token, id: "110105198506150010", room: "999", extra: [
                 "phone": "12800138000", "name": "<b>x</b>", "temperature": 45.1, "symptoms": ["sneezing"],
@@ -62,9 +63,9 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("wrong type → 422 for that field; malformed JSON → 400; over 64 KiB → 413; bad token → 422 token")
-    func bodies() async throws {
-        try await TestApp().test { client, services in
+    @Test("wrong type → 422 for that field; malformed JSON → 400; over 64 KiB → 413; bad token → 422 token", arguments: Backend.all)
+    func bodies(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let door = try await Fixture.poster("DJ-B03-U2", services)
             let (typeStatus, typeBody) = try await client.postJSON("/api/v1/registrations",
                                                                   Fixture.resident(token: door.token, extra: ["temperature": "36.5"]))
@@ -88,9 +89,9 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("50 concurrent identical registrations: one record, one 201 and 49 × 200, one person_id")
-    func concurrent() async throws {
-        try await TestApp().test { client, services in
+    @Test("50 concurrent identical registrations: one record, one 201 and 49 × 200, one person_id", arguments: Backend.all)
+    func concurrent(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let door = try await Fixture.poster("DJ-B01-U1", services)
             let body = Fixture.resident(token: door.token, id: Fixture.idNumber(42))
             let data = try JSONSerialization.data(withJSONObject: body)
@@ -113,10 +114,11 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("identity number and phone are encrypted at rest and decrypt for the record")
-    func encrypted() async throws {
-        let app = try TestApp()
-        try await app.test { client, services in
+    @Test("identity number and phone are encrypted at rest and decrypt for the record", arguments: Backend.all)
+    func encrypted(_ backend: Backend) async throws {
+        var app = try TestApp(backend: backend)
+        app.config = try await app.prepared()  // PostgreSQL: the database is known before the test, to read it below
+        try await app.test { [app] client, services in
             let door = try await Fixture.poster("DJ-B03-U2", services)
             let id = Fixture.idNumber(5)
             let (_, body) = try await client.postJSON("/api/v1/registrations", Fixture.resident(token: door.token, id: id))
@@ -128,6 +130,26 @@ struct RegistrationAPITests {
                 let bytes = try Data(contentsOf: dir.appendingPathComponent(file))
                 #expect(bytes.range(of: Data(id.utf8)) == nil, "\(file) holds the identity number in clear")
                 #expect(bytes.range(of: Data("13800138000".utf8)) == nil, "\(file) holds the phone in clear")
+            }
+            // PostgreSQL: the data directory holds only the master key; the rows at rest are the database's.
+            if case .postgres(let url, _) = app.config.effectiveStore {
+                let database = try await PostgresDatabase.open(try PostgresURL(url))
+                defer { database.close() }
+                let tables = try await database.client.rows("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'") {
+                    try $0.get(0, as: String.self)
+                }
+                #expect(tables.contains("person") && tables.contains("declaration"))
+                for table in tables {
+                    // Every row as text (BYTEA spelled \x and lower-case hex): the clear values in either spelling.
+                    let rows = try await database.client.rows("SELECT t::text FROM \"\(unescaped: table)\" t") { try $0.get(0, as: String.self) }
+                    if table == "person" { #expect(rows.count == 1, "the registered person is read") }
+                    for row in rows {
+                        for (value, what) in [(id, "identity number"), ("13800138000", "phone")] {
+                            let hex = Data(value.utf8).map { String(format: "%02x", $0) }.joined()
+                            #expect(!row.contains(value) && !row.contains(hex), "\(table) holds the \(what) in clear: \(row)")
+                        }
+                    }
+                }
             }
         }
     }

@@ -7,9 +7,9 @@ import Testing
 @Suite("Registration answer bytes")
 struct RegistrationAnswerTests {
     @Test("the answer written as bytes is exactly JSONWriter's sorted-key JSON of the documented object, with and without a code",
-          arguments: [PersonKind.resident, .worker])
-    func sameAsDictionary(kind: PersonKind) async throws {
-        let services = try await AppServices.open(dataDirectory: try makeTemporaryDirectory().path)
+          arguments: Backend.all, [PersonKind.resident, .worker])
+    func sameAsDictionary(_ backend: Backend, kind: PersonKind) async throws {
+        let services = try await AppServices.open(try await TestApp(demo: false, backend: backend).prepared().effectiveStore)
         let intake = IntakeService(services: services, codes: HealthCodeService(services: services, codeTTL: 3600),
                                    publicURL: "https://grid.example.org/平山")
         let person = PersonRecord(ref: try PersonRef.timeOrdered(milliseconds: 1_764_201_600_123), kind: kind,

@@ -1,6 +1,7 @@
 import Foundation
 import GridPassCore
 import GridPassServer
+import GridPassTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -12,9 +13,9 @@ struct RegistrationFormTests {
             + "&symptoms=cough&visited=110105%2C+310101&contact=none&consent=true"
     }
 
-    @Test("GET shows the resident form with the room list; the worker form has a department; English on request")
-    func forms() async throws {
-        try await TestApp().test { client, services in
+    @Test("GET shows the resident form with the room list; the worker form has a department; English on request", arguments: Backend.all)
+    func forms(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let unit = try await Fixture.poster("DJ-B03-U2", services)
             let (status, html) = try await client.get(unit.path)
             #expect(status == .ok)
@@ -30,9 +31,9 @@ struct RegistrationFormTests {
         }
     }
 
-    @Test("a valid form redirects to the personal page; a wrong check digit shows the form again with values kept")
-    func submit() async throws {
-        try await TestApp().test { client, services in
+    @Test("a valid form redirects to the personal page; a wrong check digit shows the form again with values kept", arguments: Backend.all)
+    func submit(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let unit = try await Fixture.poster("DJ-B03-U2", services)
             let good = Fixture.idNumber(3)
             var wrong = Array(good)
@@ -51,9 +52,9 @@ struct RegistrationFormTests {
         }
     }
 
-    @Test("markup typed into the form comes back escaped")
-    func escaped() async throws {
-        try await TestApp().test { client, services in
+    @Test("markup typed into the form comes back escaped", arguments: Backend.all)
+    func escaped(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let unit = try await Fixture.poster("DJ-B03-U2", services)
             let (_, _, html) = try await client.postForm(unit.path, "name=%3Cscript%3Ealert(1)%3C%2Fscript%3E&consent=true")
             #expect(!html.contains("<script>alert(1)</script>"))
@@ -61,9 +62,9 @@ struct RegistrationFormTests {
         }
     }
 
-    @Test("region search")
-    func regions() async throws {
-        try await TestApp(demo: false).test { client, _ in
+    @Test("region search", arguments: Backend.all)
+    func regions(_ backend: Backend) async throws {
+        try await TestApp(demo: false, backend: backend).test { client, _ in
             let (status, body) = try await client.get("/api/v1/regions?q=%E6%9C%9D%E9%98%B3")
             #expect(status == .ok && body.contains("110105"))
         }

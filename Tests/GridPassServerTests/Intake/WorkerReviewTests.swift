@@ -1,15 +1,16 @@
 import Foundation
 import GridPassCore
 import GridPassServer
+import GridPassTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
 @Suite("Workers and their enterprise's review")
 struct WorkerReviewTests {
-    @Test("a worker is pending without a code; only HR of that enterprise (or an admin) may approve")
-    func review() async throws {
-        try await TestApp().test { client, services in
+    @Test("a worker is pending without a code; only HR of that enterprise (or an admin) may approve", arguments: Backend.all)
+    func review(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let accounts = AccountService(services: services)
             let (_, hr) = try await accounts.addUser(name: "hr-psjm", role: .hr, scope: "E-PSJM", password: nil)
             let (_, otherHR) = try await accounts.addUser(name: "hr-dmsp", role: .hr, scope: "E-DMSP", password: nil)
@@ -36,9 +37,9 @@ struct WorkerReviewTests {
         }
     }
 
-    @Test("user add checks role and scope")
-    func accounts() async throws {
-        try await TestApp().test { _, services in
+    @Test("user add checks role and scope", arguments: Backend.all)
+    func accounts(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { _, services in
             let accounts = AccountService(services: services)
             await #expect(throws: AccountService.Failure.self) { try await accounts.addUser(name: "x", role: .hr, scope: "DJ-G1", password: nil) }
             await #expect(throws: AccountService.Failure.self) { try await accounts.addUser(name: "x", role: .guard_, scope: nil, password: nil) }

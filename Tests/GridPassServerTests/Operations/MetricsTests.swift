@@ -1,6 +1,7 @@
 import Foundation
 import GridPassCore
 import GridPassServer
+import GridPassTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -19,9 +20,9 @@ extension TestClientProtocol {
 
 @Suite("Metrics")
 struct MetricsTests {
-    @Test("after a registration and a verification /metrics parses and its counters moved")
-    func countersMove() async throws {
-        try await TestApp().test { client, services in
+    @Test("after a registration and a verification /metrics parses and its counters moved", arguments: Backend.all)
+    func countersMove(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let before = try await client.scrape().metrics
             #expect(before.value("gridpass_registrations_total", ["kind": "resident", "outcome": "created"]) == nil)
 
@@ -50,9 +51,9 @@ struct MetricsTests {
         }
     }
 
-    @Test("colour gauges follow the store: a flag turns the count from green to red")
-    func colourGauges() async throws {
-        try await TestApp().test { client, services in
+    @Test("colour gauges follow the store: a flag turns the count from green to red", arguments: Backend.all)
+    func colourGauges(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let scene = try await Scene.make(client, services)
             let green = ["kind": "resident", "status": "active", "color": "green"]
             let red = ["kind": "resident", "status": "active", "color": "red"]
@@ -65,9 +66,9 @@ struct MetricsTests {
         }
     }
 
-    @Test("a request that matches no route is counted as NotFound, not by its path")
-    func unmatched() async throws {
-        try await TestApp(demo: false).test { client, _ in
+    @Test("a request that matches no route is counted as NotFound, not by its path", arguments: Backend.all)
+    func unmatched(_ backend: Backend) async throws {
+        try await TestApp(demo: false, backend: backend).test { client, _ in
             #expect(try await client.get("/no/such/SECRETPATH").0 == .notFound)
             let (text, metrics) = try await client.scrape()
             #expect(metrics.value("gridpass_http_requests_total", ["method": "GET", "route": "NotFound", "status": "404"]) == 1)

@@ -1,6 +1,7 @@
 import Foundation
 import GridPassCore
 @testable import GridPassServer
+import GridPassTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -34,9 +35,9 @@ struct OpenAPITests {
         ["/checkpoint", "/me/{token}", "/r/{token}", "/R/{token}"].contains(path) || path == "/staff" || path.hasPrefix("/staff/")
     }
 
-    @Test("it is OpenAPI 3.1 with info and paths; every $ref resolves; path parameters and security schemes are declared")
-    func valid() async throws {
-        try await TestApp(demo: false).test { client, _ in
+    @Test("it is OpenAPI 3.1 with info and paths; every $ref resolves; path parameters and security schemes are declared", arguments: Backend.all)
+    func valid(_ backend: Backend) async throws {
+        try await TestApp(demo: false, backend: backend).test { client, _ in
             let doc = try await client.openAPI()
             #expect(doc.root["openapi"]?.string?.hasPrefix("3.1.") == true)
             #expect(doc.root["info"]?["title"]?.string != nil && doc.root["info"]?["version"]?.string != nil)
@@ -65,10 +66,11 @@ struct OpenAPITests {
         }
     }
 
-    @Test("every documented operation is a route of the router, and every JSON route is documented")
-    func matchesRouter() async throws {
-        let app = try TestApp(demo: false)
-        let services = try await AppServices.open(dataDirectory: app.config.dataDirectory)
+    @Test("every documented operation is a route of the router, and every JSON route is documented", arguments: Backend.all)
+    func matchesRouter(_ backend: Backend) async throws {
+        var app = try TestApp(demo: false, backend: backend)
+        app.config = try await app.prepared()  // the router below and the app's on the same store
+        let services = try await AppServices.open(app.config.effectiveStore)
         let routes = Set(buildRouter(services, config: app.config).routes.map { "\($0.method) \($0.path)" })
         let jsonRoutes = routes.filter { !Self.isPage(String($0.split(separator: " ")[1])) }
         try await app.test { client, _ in
@@ -79,9 +81,9 @@ struct OpenAPITests {
         }
     }
 
-    @Test("real answers have the documented shapes")
-    func answers() async throws {
-        try await TestApp().test { client, services in
+    @Test("real answers have the documented shapes", arguments: Backend.all)
+    func answers(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let doc = try await client.openAPI()
             let scene = try await Scene.make(client, services)
             func check(_ method: HTTPRequest.Method, _ path: String, _ answer: (Int, JSONValue), expect status: Int,

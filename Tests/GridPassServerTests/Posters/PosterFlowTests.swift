@@ -1,4 +1,5 @@
 import Foundation
+import GridPassCore
 import GridPassServer
 import GridPassStore
 import GridPassTestSupport
@@ -8,17 +9,17 @@ import Testing
 
 @Suite("Posters: print, scan, tamper, rotate")
 struct PosterFlowTests {
-    @Test("healthz")
-    func healthz() async throws {
-        try await TestApp(demo: false).test { client, _ in
+    @Test("healthz", arguments: Backend.all)
+    func healthz(_ backend: Backend) async throws {
+        try await TestApp(demo: false, backend: backend).test { client, _ in
             let (status, body) = try await client.get("/healthz")
             #expect(status == .ok && body == "ok\n")
         }
     }
 
-    @Test("every PNG poster of the demo street decodes with zbarimg to a URL the server answers with 200 naming the place")
-    func demoStreet() async throws {
-        let app = try TestApp()
+    @Test("every PNG poster of the demo street decodes with zbarimg to a URL the server answers with 200 naming the place", arguments: Backend.all)
+    func demoStreet(_ backend: Backend) async throws {
+        let app = try TestApp(backend: backend)
         try await app.test { client, services in
             let service = PosterService(services: services)
             let (title, posters) = try await service.posters(for: "PS-DM", publicURL: app.config.effectivePublicURL)
@@ -39,9 +40,9 @@ struct PosterFlowTests {
         }
     }
 
-    @Test("changing any one character of a token gives 404; lower-case /r/ path works for the exact token")
-    func tamper() async throws {
-        let app = try TestApp()
+    @Test("changing any one character of a token gives 404; lower-case /r/ path works for the exact token", arguments: Backend.all)
+    func tamper(_ backend: Backend) async throws {
+        let app = try TestApp(backend: backend)
         try await app.test { client, services in
             let (_, posters) = try await PosterService(services: services).posters(for: "DJ-B03-U2", publicURL: app.config.effectivePublicURL)
             let token = String(try #require(posters.first).url.split(separator: "/").last!)
@@ -60,10 +61,11 @@ struct PosterFlowTests {
         }
     }
 
-    @Test("after poster rotate the old URL answers 410 and the new poster works")
-    func rotate() async throws {
-        let app = try TestApp()
-        try await app.test { client, services in
+    @Test("after poster rotate the old URL answers 410 and the new poster works", arguments: Backend.all)
+    func rotate(_ backend: Backend) async throws {
+        var app = try TestApp(backend: backend)
+        app.config = try await app.prepared()  // PostgreSQL: the database is known before the test, for the CLI's opening below
+        try await app.test { [app] client, services in
             let service = PosterService(services: services)
             let old = try #require(try await service.posters(for: "E-PSJM", publicURL: "http://x").posters.first)
             _ = try await services.places.rotatePoster(code: "E-PSJM")
@@ -76,10 +78,13 @@ struct PosterFlowTests {
             #expect(newStatus == .ok)
             #expect(newBody.contains("平山精密机械有限公司"))
 
-            // Rotated by another process on the data directory (`gridpass poster rotate` while
-            // serving), after the server has just read the serial: refused from the next request.
+            // Rotated by another process on the data directory or database (`gridpass poster rotate`
+            // while serving), after the server has just read the serial: refused from the next request.
             #expect(try await client.get(try #require(URL(string: new.url)).path).0 == .ok)
-            let cli = try SQLitePlaceRepository(try DataDirectory(path: services.data!.url.path).openDatabase())
+            let cli: any PlaceRepository = switch backend {
+            case .sqlite: try SQLitePlaceRepository(try DataDirectory(path: services.data!.url.path).openDatabase())
+            case .postgres: try await AppServices.open(app.config.effectiveStore).places
+            }
             #expect(try await cli.rotatePoster(code: "E-PSJM").posterSerial == 3)
             #expect(try await client.get(try #require(URL(string: new.url)).path).0 == .gone)
             let token = try #require(new.url.split(separator: "/").last).description
@@ -89,9 +94,9 @@ struct PosterFlowTests {
         }
     }
 
-    @Test("posters of keys rotated by another process still verify; English when preferred")
-    func keyRotation() async throws {
-        let app = try TestApp()
+    @Test("posters of keys rotated by another process still verify; English when preferred", arguments: Backend.all)
+    func keyRotation(_ backend: Backend) async throws {
+        let app = try TestApp(backend: backend)
         try await app.test { client, services in
             let service = PosterService(services: services)
             let before = try #require(try await service.posters(for: "CP-DJ-E", publicURL: "http://x").posters.first)
@@ -107,9 +112,9 @@ struct PosterFlowTests {
         }
     }
 
-    @Test("SVG and HTML sheets: one poster per door, names escaped")
-    func sheets() async throws {
-        let app = try TestApp()
+    @Test("SVG and HTML sheets: one poster per door, names escaped", arguments: Backend.all)
+    func sheets(_ backend: Backend) async throws {
+        let app = try TestApp(backend: backend)
         try await app.test { _, services in
             let service = PosterService(services: services)
             let (title, posters) = try await service.posters(for: "DJ-B01", publicURL: "http://127.0.0.1:8080")

@@ -1,15 +1,16 @@
 import Foundation
 import GridPassCore
 import GridPassServer
+import GridPassTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
 @Suite("Staff sign-in, sessions, CSRF and lockout")
 struct StaffLoginTests {
-    @Test("the right password starts an HttpOnly, SameSite=Strict session; a wrong one answers 401; sign-out ends it")
-    func loginLogout() async throws {
-        try await TestApp().test { client, services in
+    @Test("the right password starts an HttpOnly, SameSite=Strict session; a wrong one answers 401; sign-out ends it", arguments: Backend.all)
+    func loginLogout(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             let browser = StaffBrowser(client)
             let bad = try await browser.login("grid1", "wrong password")
@@ -38,9 +39,9 @@ struct StaffLoginTests {
         }
     }
 
-    @Test("pages without a session go to the sign-in page and come back; next never leaves the staff pages")
-    func redirects() async throws {
-        try await TestApp().test { client, services in
+    @Test("pages without a session go to the sign-in page and come back; next never leaves the staff pages", arguments: Backend.all)
+    func redirects(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             let browser = StaffBrowser(client)
             let page = try await browser.get("/staff/coverage/DJ-G1")
@@ -58,9 +59,9 @@ struct StaffLoginTests {
         }
     }
 
-    @Test("ten wrong passwords: the fifth locks the account for 15 minutes with a clear message; even the right one is refused then")
-    func lockout() async throws {
-        try await TestApp().test { client, services in
+    @Test("ten wrong passwords: the fifth locks the account for 15 minutes with a clear message; even the right one is refused then", arguments: Backend.all)
+    func lockout(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             let browser = StaffBrowser(client)
             var statuses: [HTTPResponse.Status] = []
@@ -94,9 +95,9 @@ struct StaffLoginTests {
         }
     }
 
-    @Test("unknown names are counted and locked the same way (no telling which accounts exist)")
-    func unknownAccounts() async throws {
-        try await TestApp().test { client, services in
+    @Test("unknown names are counted and locked the same way (no telling which accounts exist)", arguments: Backend.all)
+    func unknownAccounts(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             let browser = StaffBrowser(client)
             var statuses: [HTTPResponse.Status] = []
             for _ in 1...5 { statuses.append(try await browser.login("nobody", "whatever123").status) }
@@ -107,9 +108,9 @@ struct StaffLoginTests {
         }
     }
 
-    @Test("forms without their CSRF token answer 403 and change nothing")
-    func csrf() async throws {
-        try await TestApp().test { client, services in
+    @Test("forms without their CSRF token answer 403 and change nothing", arguments: Backend.all)
+    func csrf(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             let browser = StaffBrowser(client)
             // The sign-in form itself.

@@ -1,6 +1,7 @@
 import Foundation
 import GridPassCore
 import GridPassServer
+import GridPassTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -18,9 +19,9 @@ struct StaffPagesTests {
         return answer
     }
 
-    @Test("a grid worker opens their grid's coverage, prints a sheet, and is refused another grid's page (403)")
-    func scope() async throws {
-        try await TestApp().test { client, services in
+    @Test("a grid worker opens their grid's coverage, prints a sheet, and is refused another grid's page (403)", arguments: Backend.all)
+    func scope(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             let browser = StaffBrowser(client)
             try await browser.login("grid1", StaffUsers.password)
@@ -45,9 +46,9 @@ struct StaffPagesTests {
         }
     }
 
-    @Test("coverage figures, rooms without registration and people without a report today, on a small scenario; CSV exports")
-    func coverageNumbers() async throws {
-        try await TestApp().test { client, services in
+    @Test("coverage figures, rooms without registration and people without a report today, on a small scenario; CSV exports", arguments: Backend.all)
+    func coverageNumbers(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             let codes = HealthCodeService(services: services, codeTTL: 86_400)
             // A and C register today (C with a fever: yellow); B registered yesterday in A's household, no report since.
@@ -99,9 +100,9 @@ struct StaffPagesTests {
         }
     }
 
-    @Test("HR approves a worker from the queue; other HR and grid workers may not")
-    func review() async throws {
-        try await TestApp().test { client, services in
+    @Test("HR approves a worker from the queue; other HR and grid workers may not", arguments: Backend.all)
+    func review(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             let door = try await Fixture.poster("E-PSJM", services)
             let (_, worker) = try await client.postJSON("/api/v1/registrations", Fixture.worker(token: door.token))
@@ -138,9 +139,9 @@ struct StaffPagesTests {
         }
     }
 
-    @Test("a person's page is masked; revealing the identity number writes an audit row the admin page shows")
-    func revealAndAudit() async throws {
-        try await TestApp().test { client, services in
+    @Test("a person's page is masked; revealing the identity number writes an audit row the admin page shows", arguments: Backend.all)
+    func revealAndAudit(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             let answer = try await Self.resident(client, services, door: "DJ-B03-U2", seq: 1, room: "301")
             let id = try #require(answer["person_id"] as? String)
@@ -178,9 +179,9 @@ struct StaffPagesTests {
         }
     }
 
-    @Test("flags from the person page recolour the code; the risk page lists them; only admins change the risk list")
-    func flagsAndRisk() async throws {
-        try await TestApp().test { client, services in
+    @Test("flags from the person page recolour the code; the risk page lists them; only admins change the risk list", arguments: Backend.all)
+    func flagsAndRisk(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             let answer = try await Self.resident(client, services, door: "DJ-B03-U2", seq: 1, room: "301")
             let id = try #require(answer["person_id"] as? String)
@@ -216,9 +217,9 @@ struct StaffPagesTests {
         }
     }
 
-    @Test("the places tree, a unit's page with its residents, rotating its poster; guards are sent to the checkpoint page")
-    func placesAndGuards() async throws {
-        try await TestApp().test { client, services in
+    @Test("the places tree, a unit's page with its residents, rotating its poster; guards are sent to the checkpoint page", arguments: Backend.all)
+    func placesAndGuards(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
             try await StaffUsers.add(services)
             _ = try await Self.resident(client, services, door: "DJ-B03-U2", seq: 1, room: "301")
             let oldPoster = try await Fixture.poster("DJ-B03-U2", services)
