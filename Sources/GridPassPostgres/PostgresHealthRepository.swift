@@ -21,41 +21,47 @@ public struct PostgresHealthRepository: HealthRepository {
     var logger: Logger { database.logger }
 
     public func healthRecord(_ ref: PersonRef) async throws -> HealthRecord? {
-        try await database.transaction { connection in try await Self.record(ref, connection, logger: logger, lock: false) }
+        try await database.client.withConnection { connection in try await Self.record(ref, connection, logger: logger, lock: false) }
     }
 
     /// The person's health record as stored; with `lock`, their row is locked until the end of
     /// the transaction (two changes of one person on two nodes take turns).
     static func record(_ ref: PersonRef, _ connection: PostgresConnection, logger: Logger, lock: Bool) async throws -> HealthRecord? {
-        let key = Data(ref.bytes)
-        let found = try await connection.rows(PostgresQuery(unsafeSQL: """
+        // One round trip: the declarations and flags come as arrays beside the person's row
+        // (a change of one person holds their row lock for the fewest round trips).
+        try await connection.rows(PostgresQuery(unsafeSQL: """
             SELECT \(PersonRow.columns), status_version, color, reasons, code_payload, code_color, code_version,
-                   code_issued_at, code_expires_at, EXISTS (SELECT 1 FROM stale_person s WHERE s.ref = person.ref)
+                   code_issued_at, code_expires_at, EXISTS (SELECT 1 FROM stale_person s WHERE s.ref = person.ref),
+                   ARRAY(SELECT day FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
+                   ARRAY(SELECT temperature FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
+                   ARRAY(SELECT symptoms FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
+                   ARRAY(SELECT visited FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
+                   ARRAY(SELECT contact FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
+                   ARRAY(SELECT kind FROM flag f WHERE f.person_ref = person.ref ORDER BY id),
+                   ARRAY(SELECT day FROM flag f WHERE f.person_ref = person.ref ORDER BY id)
             FROM person WHERE ref = $1\(lock ? " FOR UPDATE" : "")
-            """, binds: try binds(key)), logger: logger) { c -> HealthRecord in
+            """, binds: try binds(Data(ref.bytes))), logger: logger) { c -> HealthRecord in
             let n = PersonRow.count
             var code: StoredCode?
             if let payload: String = try c.get(n + 3), let color = HealthColor(rawValue: try c.get(n + 4, as: String?.self) ?? "") {
                 code = StoredCode(payload: payload, color: color, statusVersion: UInt32(try c.get(n + 5, as: Int64.self)),
                                   issuedAt: try c.get(n + 6), expiresAt: try c.get(n + 7))
             }
+            let days = try c.get(n + 9, as: [Int32].self), temperatures = try c.get(n + 10, as: [Double].self)
+            let symptoms = try c.get(n + 11, as: [String].self), visited = try c.get(n + 12, as: [String].self)
+            let contacts = try c.get(n + 13, as: [String].self)
+            let declarations = days.indices.map { i in
+                Declaration(day: Day(number: Int(days[i])), temperature: temperatures[i], symptoms: HealthReasonCoding.list(symptoms[i]),
+                            visited: HealthReasonCoding.list(visited[i]), contact: contacts[i])
+            }
+            let flags = zip(try c.get(n + 14, as: [String].self), try c.get(n + 15, as: [Int32].self)).compactMap { kind, day in
+                StaffFlagKind(rawValue: kind).map { StaffFlag($0, day: Day(number: Int(day))) }
+            }
             return HealthRecord(person: try PersonRow.person(c), statusVersion: UInt32(try c.get(n, as: Int64.self)),
                                 color: (try c.get(n + 1, as: String?.self)).flatMap(HealthColor.init(rawValue:)),
                                 reasons: HealthReasonCoding.decode(try c.get(n + 2)), code: code,
-                                declarations: [], flags: [], stale: try c.get(n + 8))
-        }
-        guard var record = found.first else { return nil }
-        record.declarations = try await connection.rows(PostgresQuery(unsafeSQL: """
-            SELECT day, temperature, symptoms, visited, contact FROM declaration WHERE person_ref = $1 ORDER BY id
-            """, binds: try binds(key)), logger: logger) { d in
-            Declaration(day: Day(number: try d.get(0)), temperature: try d.get(1), symptoms: HealthReasonCoding.list(try d.get(2)),
-                        visited: HealthReasonCoding.list(try d.get(3)), contact: try d.get(4))
-        }
-        record.flags = try await connection.rows(PostgresQuery(unsafeSQL: "SELECT kind, day FROM flag WHERE person_ref = $1 ORDER BY id",
-                                                               binds: try binds(key)), logger: logger) { f in
-            (StaffFlagKind(rawValue: try f.get(0)), Day(number: try f.get(1)))
-        }.compactMap { kind, day in kind.map { StaffFlag($0, day: day) } }
-        return record
+                                declarations: declarations, flags: flags, stale: try c.get(n + 8))
+        }.first
     }
 
     public func apply(_ ref: PersonRef, decide: @escaping HealthDecision) async throws -> HealthRecord? {
@@ -249,16 +255,25 @@ public struct PostgresHealthRepository: HealthRepository {
 
     /// The standings of `refs` in one query (what a scan reads; a stale person's version one higher).
     static func readStandings(_ refs: [PersonRef], _ database: PostgresDatabase) async throws -> [PersonRef: StoredStanding] {
-        let keys = refs.map { ByteBuffer(bytes: $0.bytes) }
-        let rows = try await database.client.rows("""
+        let rows = try await database.client.rows(Standings(binds: try binds(refs.map { ByteBuffer(bytes: $0.bytes) })), logger: database.logger)
+        return Dictionary(rows.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What a scan reads (a stale person's version one higher), for many people at once; prepared.
+    struct Standings: HotStatement {
+        static let sql = """
             SELECT p.ref, p.kind, p.status, p.status_version + (s.ref IS NOT NULL)::int, p.place_id, p.name
-            FROM person p LEFT JOIN stale_person s ON s.ref = p.ref WHERE p.ref = ANY(\(keys))
-            """) { c -> (PersonRef, StoredStanding)? in
+            FROM person p LEFT JOIN stale_person s ON s.ref = p.ref WHERE p.ref = ANY($1)
+            """
+        let binds: PostgresBindings
+        init(binds: PostgresBindings) { self.binds = binds }
+
+        func decodeRow(_ row: PostgresRow) throws -> (PersonRef, StoredStanding)? {
+            let c = Cells(row)
             guard let ref = PersonRef(bytes: Array(try c.get(0, as: Data.self))) else { return nil }
             return (ref, (PersonKind(rawValue: try c.get(1)) ?? .resident, PersonRecord.Status(rawValue: try c.get(2)) ?? .pending,
                           UInt32(truncatingIfNeeded: try c.get(3, as: Int64.self)), try c.get(4), try c.get(5)))
         }
-        return Dictionary(rows.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
     }
 
     public func logScan(_ scan: ScanRecord) async throws {

@@ -77,7 +77,7 @@ public struct PostgresPersonRepository: PersonRepository {
             var health = NewPerson.record(ref, r, meToken: meToken, now: now)
             let update = try decide(health, snapshot.list)
             let regions = Array(Set(d.visited)).sorted()
-            let outcome = try await database.client.rows("""
+            let outcome = try await database.client.rows(RegisterNew("""
                 SELECT gridpass_register_new(\(snapshot.epoch), \(keyMax),
                     \(Data(ref.bytes)), \(r.kind.rawValue), \(health.person.status.rawValue), \(r.placeID), \(Data(index)), \(Data(idBox)),
                     \(Data(phoneBox)), \(r.name), \(r.room), \(r.department), \(meToken), \(now),
@@ -86,7 +86,7 @@ public struct PostgresPersonRepository: PersonRepository {
                     \(update?.code?.issuedAt), \(update?.code?.expiresAt),
                     \(Int32(day)), \(d.temperature), \(d.symptoms.map(\.rawValue).joined(separator: ",")), \(d.visited.joined(separator: ",")),
                     \(d.contact.rawValue), \(regions))
-                """) { try $0.get(0, as: String.self) }.first
+                """), logger: logger).first
             switch outcome {
             case "inserted":
                 if let update { health = HealthRecompute.updated(health, with: update) }
@@ -195,4 +195,13 @@ public struct PostgresPersonRepository: PersonRepository {
         try bindings.append(index)
         return bindings
     }
+}
+
+/// `gridpass_register_new`, prepared (the common registration: one round trip, no parsing).
+struct RegisterNew: HotStatement {
+    typealias Row = String
+    static let sql = "SELECT gridpass_register_new(" + (1...28).map { "$\($0)" }.joined(separator: ", ") + ")"
+    let binds: PostgresBindings
+    init(binds: PostgresBindings) { self.binds = binds }
+    func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
 }

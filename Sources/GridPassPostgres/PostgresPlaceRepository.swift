@@ -7,9 +7,16 @@ import PostgresNIO
 /// or command wrote is what the next read sees.
 public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     let database: PostgresDatabase
+    let serials: BatchedLookup<Int64, Int>
 
     public init(_ database: PostgresDatabase) {
         self.database = database
+        serials = BatchedLookup { ids in
+            let rows = try await database.client.rows("SELECT id, poster_serial FROM place WHERE id = ANY(\(ids))") {
+                (try $0.get(0, as: Int64.self), try $0.get(1, as: Int.self))
+            }
+            return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     static let columns = "id, code, kind, name, parent_id, rooms, households, poster_serial"
@@ -75,11 +82,10 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
         return try await path(of: place)
     }
 
+    /// Read fresh for every poster scan (a rotation on any node is in force at once), shared by
+    /// the scans waiting at that moment (`BatchedLookup`).
     public func posterSerial(placeID: Int64) async throws -> Int? {
-        for try await serial in try await database.client.query("SELECT poster_serial FROM place WHERE id = \(placeID)").decode(Int.self) {
-            return serial
-        }
-        return nil
+        try await serials.value(for: placeID)
     }
 
     public func doors(under root: Place) async throws -> [PlacePath] {

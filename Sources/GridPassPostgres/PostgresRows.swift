@@ -52,3 +52,30 @@ struct PostgresRowError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// A hot statement prepared once per connection (PostgreSQL parses and plans it once; each use
+/// sends only its values). The values come from a `PostgresQuery` written with interpolation
+/// like every other statement, in the order of `sql`'s placeholders (their count is checked in
+/// debug builds).
+protocol HotStatement: PostgresPreparedStatement {
+    var binds: PostgresBindings { get }
+    init(binds: PostgresBindings)
+}
+
+extension HotStatement {
+    init(_ query: PostgresQuery) {
+        assert(query.binds.count == Self.sql.filter { $0 == "$" }.count, "\(Self.self): \(query.binds.count) values for \(Self.sql)")
+        self.init(binds: query.binds)
+    }
+
+    func makeBindings() throws -> PostgresBindings { binds }
+}
+
+extension PostgresClient {
+    /// Every row of the prepared statement.
+    func rows<S: HotStatement>(_ statement: S, logger: Logger) async throws -> [S.Row] {
+        var out: [S.Row] = []
+        for try await row in try await execute(statement, logger: logger) { out.append(row) }
+        return out
+    }
+}

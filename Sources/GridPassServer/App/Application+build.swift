@@ -12,7 +12,7 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
     case .sqlite(let path): logger[metadataKey: "data"] = .string(path)
     case .postgres(let url, _): logger[metadataKey: "database"] = .string((try? PostgresURL(url))?.description ?? "?")
     }
-    let services = try await AppServices.open(config.effectiveStore, rules: .serve(file: config.rulesFile))
+    let services = try await AppServices.open(config.effectiveStore, rules: .serve(file: config.rulesFile), warmPool: config.warmPool)
     try await services.settings.setSetting(SettingKey.publicURL, config.effectivePublicURL)
     try await services.settings.setSetting(SettingKey.codeTTL, String(config.codeTTL))
     if config.demo {
@@ -42,7 +42,7 @@ func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: Sca
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestObserverMiddleware(metrics: services.metrics))
     if services.data == nil {  // PostgreSQL: 503 while the database cannot be reached (CONTRACT §8)
-        router.add(middleware: DatabaseAvailabilityMiddleware())
+        router.add(middleware: DatabaseAvailabilityMiddleware(deadline: config.unavailableAfter))
     }
     router.add(middleware: BearerAuthMiddleware(users: services.users))
     router.get("/healthz") { _, _ in
