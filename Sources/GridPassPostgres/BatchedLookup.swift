@@ -5,12 +5,15 @@ import Synchronization
 /// Exact, not a cache: a look-up is answered by a query that BEGINS AFTER it was asked, so it
 /// sees every change committed (on any node) before it was asked. Look-ups asked while
 /// `maxRunning` queries are out wait for the next one and share it; an idle server asks at once
-/// (one round trip), a busy one asks for tens of keys a round trip. Every waiter is resumed:
-/// with its value, nil (no row), or the query's error.
+/// (one round trip), a busy one asks for tens of keys a round trip. Every waiter is resumed
+/// exactly once: with its value, nil (no row), the query's error, or `CancellationError` when
+/// its task is cancelled first (a request past its deadline while the database is away).
 final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     typealias Waiter = CheckedContinuation<Value?, any Error>
     private struct State {
-        var pending: [(Key, Waiter)] = []
+        var pending: [(id: UInt64, key: Key)] = []
+        var waiters: [UInt64: Waiter] = [:]
+        var nextID: UInt64 = 0
         var running = 0
     }
     private let state = Mutex(State())
@@ -26,39 +29,58 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     func value(for key: Key) async throws -> Value? {
-        try await withCheckedThrowingContinuation { waiter in
-            let batch = state.withLock { state -> [(Key, Waiter)]? in
-                state.pending.append((key, waiter))
-                guard state.running < maxRunning else { return nil }
-                state.running += 1
-                return Self.take(&state.pending, maxBatch)
+        let id = state.withLock { state in
+            state.nextID &+= 1
+            return state.nextID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (waiter: Waiter) in
+                let batch = state.withLock { state -> [(id: UInt64, key: Key)]? in
+                    state.waiters[id] = waiter
+                    state.pending.append((id, key))
+                    guard state.running < maxRunning else { return nil }
+                    state.running += 1
+                    return Self.take(&state.pending, maxBatch)
+                }
+                if let batch { Task { await self.run(batch) } }
+                if Task.isCancelled {  // cancelled before the waiter was there for the handler to find
+                    state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+                }
             }
-            if let batch { Task { await self.run(batch) } }
+        } onCancel: {
+            // Whoever removes a waiter resumes it: this handler or the batch, never both.
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(throwing: CancellationError())
         }
     }
 
-    private static func take(_ pending: inout [(Key, Waiter)], _ limit: Int) -> [(Key, Waiter)] {
+    private static func take(_ pending: inout [(id: UInt64, key: Key)], _ limit: Int) -> [(id: UInt64, key: Key)] {
         if pending.count <= limit { defer { pending = [] }; return pending }
         defer { pending.removeFirst(limit) }
         return Array(pending.prefix(limit))
     }
 
     /// Answers `batch`, then whatever was asked meanwhile, until nothing waits.
-    private func run(_ first: [(Key, Waiter)]) async {
+    private func run(_ first: [(id: UInt64, key: Key)]) async {
         var batch = first
         while true {
             var keys: [Key] = []
             var seen = Set<Key>()
-            for (key, _) in batch where seen.insert(key).inserted { keys.append(key) }
-            do {
-                let found = try await fetch(keys)
-                for (key, waiter) in batch { waiter.resume(returning: found[key]) }
-            } catch {
-                for (_, waiter) in batch { waiter.resume(throwing: error) }
+            for (_, key) in batch where seen.insert(key).inserted { keys.append(key) }
+            let result: Result<[Key: Value], any Error>
+            do { result = .success(try await fetch(keys)) } catch { result = .failure(error) }
+            let (waiting, next) = state.withLock { state -> ([(Waiter, Key)], [(id: UInt64, key: Key)]?) in
+                let waiting = batch.compactMap { id, key in state.waiters.removeValue(forKey: id).map { ($0, key) } }
+                guard !state.pending.isEmpty else {
+                    state.running -= 1
+                    return (waiting, nil)
+                }
+                return (waiting, Self.take(&state.pending, maxBatch))
             }
-            let next = state.withLock { state -> [(Key, Waiter)]? in
-                guard !state.pending.isEmpty else { state.running -= 1; return nil }
-                return Self.take(&state.pending, maxBatch)
+            for (waiter, key) in waiting {
+                switch result {
+                case .success(let found): waiter.resume(returning: found[key])
+                case .failure(let error): waiter.resume(throwing: error)
+                }
             }
             guard let next else { return }
             batch = next

@@ -17,7 +17,7 @@ public final class PostgresDatabase: Sendable {
     /// registrations colour with it and store only while the epoch is current.
     let risks = Mutex<RiskSnapshot?>(nil)
 
-    private init(_ url: PostgresURL, logger: Logger, serving: Bool) {
+    private init(_ url: PostgresURL, logger: Logger) {
         self.url = url
         self.logger = logger
         var configuration: PostgresClient.Configuration
@@ -30,12 +30,13 @@ public final class PostgresDatabase: Sendable {
         }
         // A node that cannot reach the database answers within seconds, never hangs (§8).
         configuration.options.connectTimeout = .seconds(3)
-        // The pool schedules a timer each time a connection goes idle, for keep-alive and for
-        // closing connections above the minimum: at thousands of queries a second those timers
-        // cost more than a fifth of a node's throughput. A serving node keeps all its
-        // connections open (no idle timers) and sends no keep-alives (its queries are them).
+        // The pool schedules a keep-alive timer each time a connection goes idle; at thousands of
+        // queries a second that cost a good part of a node's throughput, and a busy node's
+        // queries are its keep-alives. (A minimum of open connections would also spare the idle
+        // timers, but postgres-nio 1.33.2 then crashes — a precondition in
+        // `createNewDemandConnectionIfPossible` — when the server goes away and the pool falls
+        // below its minimum: found by scripts/crash-test-pg. So the minimum stays 0.)
         configuration.options.keepAliveBehavior = nil
-        if serving { configuration.options.minimumConnections = configuration.options.maximumConnections }
         // The pool's own logger: warnings only past `.error` (it warns when the first query of a
         // command is queued before its run loop has started, which is harmless).
         var background = logger
@@ -47,10 +48,8 @@ public final class PostgresDatabase: Sendable {
 
     /// Connects and brings the schema up to date (`PostgresMigrations`; several nodes may start
     /// at once: they take turns).
-    /// `serving`: a server's pool, all its connections kept open (a command's opens on demand).
-    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "gridpass.postgres"),
-                            serving: Bool = false) async throws -> PostgresDatabase {
-        let database = PostgresDatabase(url, logger: logger, serving: serving)
+    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "gridpass.postgres")) async throws -> PostgresDatabase {
+        let database = PostgresDatabase(url, logger: logger)
         do {
             try await PostgresMigrations.migrate(database)
         } catch {
@@ -86,12 +85,26 @@ public final class PostgresDatabase: Sendable {
         }
     }
 
+    /// One write statement, returned from only once it is committed. A statement sent on its own
+    /// (an implicit transaction) is committed at the protocol's Sync, AFTER PostgresNIO has
+    /// already handed back its CommandComplete: answering then could acknowledge a write that a
+    /// crash of the server a moment later undoes (scripts/crash-test-pg caught two such
+    /// registrations). So every write runs in BEGIN … COMMIT, whose COMMIT returns when durable.
+    func write(_ query: PostgresQuery) async throws {
+        try await transaction { connection in _ = try await connection.query(query, logger: logger) }
+    }
+
+    /// The same, with the rows the statement returns (`RETURNING`).
+    func write<T: Sendable>(_ query: PostgresQuery, _ read: @escaping @Sendable (Cells) throws -> T) async throws -> [T] {
+        try await transaction { connection in try await connection.rows(query, logger: logger, read) }
+    }
+
     /// Creates an empty database `name` on the server of `url` (tests: a database of their own).
     public static func createDatabase(_ name: String, on url: PostgresURL, logger: Logger = Logger(label: "gridpass.postgres")) async throws {
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw PostgresURLError("a database name of letters, digits and _ only")
         }
-        let admin = PostgresDatabase(url, logger: logger, serving: false)
+        let admin = PostgresDatabase(url, logger: logger)
         defer { admin.close() }
         try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8'"), logger: logger)
     }

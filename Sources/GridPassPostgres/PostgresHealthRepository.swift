@@ -136,7 +136,7 @@ public struct PostgresHealthRepository: HealthRepository {
     }
 
     public func addFlag(_ ref: PersonRef, kind: StaffFlagKind, by userID: Int64?, now: Int64) async throws {
-        try await database.client.query("""
+        try await database.write("""
             INSERT INTO flag (person_ref, kind, day, at, by_user)
             VALUES (\(Data(ref.bytes)), \(kind.rawValue), \(Day(unixSeconds: now).number), \(now), \(userID))
             """)
@@ -296,7 +296,7 @@ public struct PostgresHealthRepository: HealthRepository {
                 try bindings.append(scan.reason)
                 try bindings.append(scan.at)
             }
-            try await database.client.query(PostgresQuery(
+            try await database.write(PostgresQuery(
                 unsafeSQL: "INSERT INTO scan (checkpoint_id, person_ref, result, reason, at) VALUES " + values.joined(separator: ", "),
                 binds: bindings))
             start += chunk.count

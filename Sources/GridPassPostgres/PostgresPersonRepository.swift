@@ -77,7 +77,8 @@ public struct PostgresPersonRepository: PersonRepository {
             var health = NewPerson.record(ref, r, meToken: meToken, now: now)
             let update = try decide(health, snapshot.list)
             let regions = Array(Set(d.visited)).sorted()
-            let outcome = try await database.client.rows(RegisterNew("""
+            // In BEGIN … COMMIT: answered only once durable (see `PostgresDatabase.write`).
+            let statement = try RegisterNew("""
                 SELECT gridpass_register_new(\(snapshot.epoch), \(keyMax),
                     \(Data(ref.bytes)), \(r.kind.rawValue), \(health.person.status.rawValue), \(r.placeID), \(Data(index)), \(Data(idBox)),
                     \(Data(phoneBox)), \(r.name), \(r.room), \(r.department), \(meToken), \(now),
@@ -86,7 +87,10 @@ public struct PostgresPersonRepository: PersonRepository {
                     \(update?.code?.issuedAt), \(update?.code?.expiresAt),
                     \(Int32(day)), \(d.temperature), \(d.symptoms.map(\.rawValue).joined(separator: ",")), \(d.visited.joined(separator: ",")),
                     \(d.contact.rawValue), \(regions))
-                """), logger: logger).first
+                """)
+            let outcome = try await database.transaction { connection in
+                try await connection.execute(statement, logger: logger).first { _ in true }
+            }
             switch outcome {
             case "inserted":
                 if let update { health = HealthRecompute.updated(health, with: update) }

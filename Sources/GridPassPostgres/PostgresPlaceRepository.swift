@@ -135,7 +135,7 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func setSetting(_ key: String, _ value: String) async throws {
-        try await database.client.query("""
+        try await database.write("""
             INSERT INTO setting (key, value) VALUES (\(key), \(value)) ON CONFLICT (key) DO UPDATE SET value = excluded.value
             """)
     }

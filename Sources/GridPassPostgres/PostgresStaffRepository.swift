@@ -16,10 +16,10 @@ public struct PostgresStaffRepository: StaffRepository {
     // MARK: - Sessions
 
     public func createSession(idHash: [UInt8], userID: Int64, csrf: String, now: Int64, expiresAt: Int64) async throws {
-        try await database.client.query("""
+        try await database.write("""
             INSERT INTO staff_session (id_hash, user_id, csrf, created_at, last_seen, expires_at)
             VALUES (\(Data(idHash)), \(userID), \(csrf), \(now), \(now), \(expiresAt))
-            """, logger: database.logger)
+            """)
     }
 
     public func session(idHash: [UInt8]) async throws -> StaffSession? {
@@ -37,13 +37,13 @@ public struct PostgresStaffRepository: StaffRepository {
     }
 
     public func touchSession(idHash: [UInt8], now: Int64, expiresAt: Int64) async throws {
-        try await database.client.query("""
+        try await database.write("""
             UPDATE staff_session SET last_seen = \(now), expires_at = \(expiresAt) WHERE id_hash = \(Data(idHash))
-            """, logger: database.logger)
+            """)
     }
 
     public func deleteSession(idHash: [UInt8]) async throws {
-        try await database.client.query("DELETE FROM staff_session WHERE id_hash = \(Data(idHash))", logger: database.logger)
+        try await database.write("DELETE FROM staff_session WHERE id_hash = \(Data(idHash))")
     }
 
     public func purgeStaleSessions(now: Int64, throttlesOlderThan: Int64) async throws {
@@ -111,10 +111,10 @@ public struct PostgresStaffRepository: StaffRepository {
     // MARK: - Audit
 
     public func addAudit(_ e: AuditEntry) async throws {
-        try await database.client.query("""
+        try await database.write("""
             INSERT INTO audit (at, user_id, user_name, action, target, detail, address)
             VALUES (\(e.at), \(e.userID), \(e.userName), \(e.action.rawValue), \(e.target), \(e.detail), \(e.address))
-            """, logger: database.logger)
+            """)
     }
 
     public func audit(before id: Int64?, limit: Int) async throws -> [AuditEntry] {

@@ -16,15 +16,13 @@ public struct PostgresUserRepository: UserRepository {
 
     public func addUser(name: String, role: UserRecord.Role, scopePlaceID: Int64?, passwordHash: String?, tokenHash: [UInt8]) async throws -> UserRecord {
         // Two nodes adding the same name at once: one inserts, the other finds the name taken.
-        let rows = try await database.client.query("""
+        let ids = try await database.write("""
             INSERT INTO app_user (name, role, scope_place_id, password_hash, token_hash, created_at)
             VALUES (\(name), \(role.rawValue), \(scopePlaceID), \(passwordHash), \(Data(tokenHash)), \(Int64(Date().timeIntervalSince1970)))
             ON CONFLICT (name) DO NOTHING RETURNING id
-            """, logger: database.logger)
-        for try await id in rows.decode(Int64.self) {
-            return UserRecord(id: id, name: name, role: role, scopePlaceID: scopePlaceID, passwordHash: passwordHash)
-        }
-        throw UserRecord.nameTaken(name)
+            """) { try $0.get(0, as: Int64.self) }
+        guard let id = ids.first else { throw UserRecord.nameTaken(name) }
+        return UserRecord(id: id, name: name, role: role, scopePlaceID: scopePlaceID, passwordHash: passwordHash)
     }
 
     public func user(tokenHash: [UInt8]) async throws -> UserRecord? {

@@ -16,7 +16,6 @@ struct TestApp {
         config = AppConfiguration(dataDirectory: try makeTemporaryDirectory().path, port: live ? 0 : 8080,
                                   publicURL: "http://127.0.0.1:8080", demo: demo, codeTTL: codeTTL)
         config.recomputePass = recomputePass
-        config.warmPool = false  // many apps at once on the test cluster
         config.unavailableAfter = .seconds(60)  // a debug build under the whole suite's load; the 4.5 s: scripts/crash-test-pg
         self.backend = backend
     }

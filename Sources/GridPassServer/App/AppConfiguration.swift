@@ -18,10 +18,6 @@ public struct AppConfiguration: Sendable {
     /// Runs the background pass that recomputes people marked stale by a risk change or new
     /// rules (`RecomputeService`). Off only in tests that watch the marks themselves.
     public var recomputePass = true
-    /// On PostgreSQL, keeps every connection of the pool open (no idle and keep-alive timers per
-    /// query: see `PostgresDatabase.open(serving:)`). Off in tests, which start many apps at once
-    /// on one small test cluster.
-    public var warmPool = true
     /// On PostgreSQL, a request still waiting for the database after this long answers 503
     /// (CONTRACT §8). The unit tests, a debug build running many apps at once on two cores,
     /// give their requests longer; scripts/crash-test-pg checks the real deadline.

@@ -52,13 +52,12 @@ public struct AppServices: Sendable {
     /// release build crashes on these two start-up functions (signal 11 in LLVM's coroutine
     /// splitting, `emitSetAndGetSwiftErrorValueAround`); they run once a process.
     @_optimize(none)
-    /// `warmPool`: a server's PostgreSQL pool keeps all its connections open.
-    public static func open(_ store: Store, rules choice: RulesChoice = .remembered, warmPool: Bool = false) async throws -> AppServices {
+    public static func open(_ store: Store, rules choice: RulesChoice = .remembered) async throws -> AppServices {
         switch store {
         case .sqlite(let path):
             return try await open(dataDirectory: path, rules: choice)
         case .postgres(let text, let masterKeyFile):
-            let database = try await PostgresDatabase.open(try PostgresURL(text), serving: warmPool)
+            let database = try await PostgresDatabase.open(try PostgresURL(text))
             let keyRing = try await PostgresKeyRing.open(database, masterKeyFile: masterKeyFile)
             let places = PostgresPlaceRepository(database), health = PostgresHealthRepository(database)
             let rules = try await loadRules(choice, settings: places, health: health)

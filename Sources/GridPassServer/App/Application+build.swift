@@ -12,7 +12,7 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
     case .sqlite(let path): logger[metadataKey: "data"] = .string(path)
     case .postgres(let url, _): logger[metadataKey: "database"] = .string((try? PostgresURL(url))?.description ?? "?")
     }
-    let services = try await AppServices.open(config.effectiveStore, rules: .serve(file: config.rulesFile), warmPool: config.warmPool)
+    let services = try await AppServices.open(config.effectiveStore, rules: .serve(file: config.rulesFile))
     try await services.settings.setSetting(SettingKey.publicURL, config.effectivePublicURL)
     try await services.settings.setSetting(SettingKey.codeTTL, String(config.codeTTL))
     if config.demo {

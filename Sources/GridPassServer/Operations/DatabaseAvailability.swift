@@ -10,10 +10,10 @@ import GridPassPostgres
 /// without a restart. A request that has not finished by the deadline is answered 503 the same
 /// way (the pool waits for a connection instead of failing when the server is down).
 ///
-/// The deadline costs no timer and no task per request (a task group racing a sleep took a sixth
-/// of a node's CPU at thousands of scans a second): requests enter a shared `DeadlineWatch`,
-/// whose one ticker cancels the task of a request that is past its deadline; the pool then gives
-/// up waiting for a connection, and the cancelled request answers 503.
+/// The deadline costs no timer per request (a task group racing a sleep took a sixth of a node's
+/// CPU at thousands of scans a second): each request's handler runs in a child task entered in a
+/// shared `DeadlineWatch`, whose one ticker cancels a child past its deadline; the pool then
+/// gives up waiting for a connection, and the request answers 503.
 struct DatabaseAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware {
     let watch: DeadlineWatch
 
@@ -22,7 +22,15 @@ struct DatabaseAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let outcome = await watch.run { try await next(request, context) }
+        // The handler runs in a child task, so that the deadline cancels only the handler's work
+        // and this task still writes the 503 (a cancelled connection task drops its answer).
+        let outcome = try await withoutActuallyEscaping(next) { next in
+            let handler = Handler(next: next)
+            return await withTaskGroup(of: DeadlineWatch.Outcome<Response>.self) { group in
+                group.addTask { await watch.run { try await handler.next(request, context) } }
+                return await group.next()!
+            }
+        }
         switch outcome {
         case .finished(let response):
             return response
@@ -32,6 +40,11 @@ struct DatabaseAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware
         case .expired:
             throw Self.answer(request)
         }
+    }
+
+    /// The next handler, for the child task that runs it (see `handle`: it never escapes).
+    struct Handler: @unchecked Sendable {
+        let next: (Request, Context) async throws -> Response
     }
 
     static func answer(_ request: Request) -> any HTTPResponseError {
@@ -47,7 +60,7 @@ struct DatabaseAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware
 /// its task cancelled (what it awaits then throws `CancellationError`, e.g. the pool's wait for a
 /// connection) and is reported `expired`. The ticker runs only while operations are in flight.
 final class DeadlineWatch: Sendable {
-    enum Outcome<T> {
+    enum Outcome<T: Sendable>: Sendable {
         case finished(T)
         /// `expired`: the deadline had passed (the error is then most likely the cancellation).
         case failed(any Error, expired: Bool)
@@ -76,7 +89,7 @@ final class DeadlineWatch: Sendable {
         self.tick = tick
     }
 
-    func run<T>(_ operation: () async throws -> T) async -> Outcome<T> {
+    func run<T: Sendable>(_ operation: () async throws -> T) async -> Outcome<T> {
         await withUnsafeCurrentTask { task -> Outcome<T> in
             guard let task else {  // not in a task (never the case in a server): no deadline
                 do { return .finished(try await operation()) } catch { return .failed(error, expired: false) }
