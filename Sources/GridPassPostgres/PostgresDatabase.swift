@@ -37,6 +37,7 @@ public final class PostgresDatabase: Sendable {
         // `createNewDemandConnectionIfPossible` — when the server goes away and the pool falls
         // below its minimum: found by scripts/crash-test-pg. So the minimum stays 0.)
         configuration.options.keepAliveBehavior = nil
+        configuration.options.maximumConnections = url.connections
         // The pool's own logger: warnings only past `.error` (it warns when the first query of a
         // command is queued before its run loop has started, which is harmless).
         var background = logger

@@ -29,6 +29,11 @@ public struct PostgresPersonRepository: PersonRepository {
         }
         return try await database.transaction { connection in
             while true {
+                // Locks in the order of the background pass and of a person's page: their stale
+                // mark (if any), then their row; never the other way round (no deadlock).
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT 1 FROM stale_person WHERE ref = (SELECT ref FROM person WHERE place_id = $1 AND id_index = $2) FOR UPDATE
+                    """, binds: try Self.placeAndIndex(r.placeID, Data(index))), logger: logger)
                 let existing = try await connection.rows(PostgresQuery(unsafeSQL: """
                     SELECT \(PersonRow.columns), phone_enc FROM person WHERE place_id = $1 AND id_index = $2 FOR UPDATE
                     """, binds: try Self.placeAndIndex(r.placeID, Data(index))), logger: logger) {

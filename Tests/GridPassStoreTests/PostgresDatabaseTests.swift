@@ -17,7 +17,13 @@ struct PostgresDatabaseTests {
         let socket = try PostgresURL("postgres://gridpass@localhost/postgres?host=/tmp/pg")
         #expect(socket.endpoint == .socket(path: "/tmp/pg/.s.PGSQL.5432"))
         #expect(socket.with(database: "other").database == "other")
-        for bad in ["mysql://u@h/d", "postgres://h/d", "postgres://u@h/", "postgres://u@h", "postgres://u@h:0/d", "not a url"] {
+        #expect(try PostgresURL("postgres://u@h/d").connections == 20)
+        let small = try PostgresURL("postgres://gridpass@localhost/city?host=/tmp/pg&connections=4")
+        #expect(small.connections == 4 && small.endpoint == .socket(path: "/tmp/pg/.s.PGSQL.5432"))
+        #expect(try PostgresURL(small.text) == small && small.text.hasSuffix("&connections=4"))
+        #expect(try PostgresURL("postgres://u@h:5433/d?connections=50").text == "postgres://u@h:5433/d?connections=50")
+        for bad in ["mysql://u@h/d", "postgres://h/d", "postgres://u@h/", "postgres://u@h", "postgres://u@h:0/d", "not a url",
+                    "postgres://u@h/d?connections=0", "postgres://u@h/d?connections=many"] {
             #expect(throws: PostgresURLError.self, "\(bad)") { try PostgresURL(bad) }
         }
     }

@@ -18,7 +18,9 @@ public enum TestPostgres {
         guard let url else { throw TestPostgresMissing() }
         let name = "gp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await PostgresDatabase.createDatabase(name, on: url)
-        return url.with(database: name)
+        var database = url.with(database: name)
+        database.connections = 4  // hundreds of pools at once on the test cluster
+        return database
     }
 
     struct TestPostgresMissing: Error, CustomStringConvertible {

@@ -40,7 +40,7 @@ pg_start() {
 pg_ctl_cluster() {
     case $1 in
         start) "${PG_AS[@]}" "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-                   -o "-k $PG_DIR -c listen_addresses='' -c max_connections=200" start >/dev/null \
+                   -o "-k $PG_DIR -c listen_addresses='' -c max_connections=300" start >/dev/null \
                    || { tail -20 "$PG_DIR/server.log" >&2; return 1; } ;;
         stop) "${PG_AS[@]}" "$PGBIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null ;;
     esac
