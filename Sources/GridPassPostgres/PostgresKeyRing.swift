@@ -83,7 +83,7 @@ public final class PostgresKeyRing: KeyRingStore {
     /// rotated: one small read (shared by the signers waiting at the same moment, each begun
     /// after they asked), and the sealed rows only when it has.
     public func refreshForSigning() async throws {
-        let known = Int64(keys().keys.keys.max() ?? 0)
+        let known = Int64(keys().newestID)
         if let newest = try await newest.value(for: 0), newest != known { try await reload() }
     }
 

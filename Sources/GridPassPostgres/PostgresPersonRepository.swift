@@ -20,10 +20,8 @@ public struct PostgresPersonRepository: PersonRepository {
 
     public func register(_ r: RegistrationData, now: Int64, decide: @escaping HealthDecision) async throws
         -> (person: PersonRecord, health: HealthRecord?, created: Bool) {
-        let index = try cipher.index(idNumber: r.idNumber)
+        let (index, idBox, phoneBox) = try cipher.sealContact(idNumber: r.idNumber, phone: r.phone)
         let meToken = try NewPerson.meToken()
-        let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
-        let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
         if let new = try await registerNew(r, index: index, idBox: idBox, phoneBox: phoneBox, meToken: meToken, now: now, decide: decide) {
             return (new.0, new.1, true)
         }
@@ -41,7 +39,7 @@ public struct PostgresPersonRepository: PersonRepository {
                 }.first
                 if let (person, phoneEnc) = existing {
                     // Only the holder of the registered phone may update it (as on SQLite).
-                    let stored = try cipher.open(Array(phoneEnc), context: Array("phone".utf8) + index)
+                    let stored = try cipher.openPhone(Array(phoneEnc), index: index)
                     guard stored == r.phone else { throw RegistrationConflict.phoneMismatch }
                     let key = Data(person.ref.bytes)
                     try await connection.query("""
@@ -77,7 +75,7 @@ public struct PostgresPersonRepository: PersonRepository {
         for _ in 0..<4 {
             if risks == nil { risks = try await PostgresHealthRepository.riskSnapshot(database) }
             guard let snapshot = risks else { return nil }
-            let keyMax = Int64(keys.keys().keys.keys.max() ?? 0)  // before `decide` signs: a newer key only fails the check
+            let keyMax = Int64(keys.keys().newestID)  // before `decide` signs: a newer key only fails the check
             let ref = try PersonRef.timeOrdered(milliseconds: NewPerson.clockMilliseconds())
             var health = NewPerson.record(ref, r, meToken: meToken, now: now)
             let update = try decide(health, snapshot.list)
@@ -190,8 +188,7 @@ public struct PostgresPersonRepository: PersonRepository {
             SELECT id_index, id_number_enc, phone_enc FROM person WHERE ref = \(Data(ref.bytes))
             """, { (Array(try $0.get(0, as: Data.self)), Array(try $0.get(1, as: Data.self)), Array(try $0.get(2, as: Data.self))) }).first
         else { return nil }
-        return (try cipher.open(idEnc, context: Array("id_number".utf8) + index),
-                try cipher.open(phoneEnc, context: Array("phone".utf8) + index))
+        return (try cipher.openIDNumber(idEnc, index: index), try cipher.openPhone(phoneEnc, index: index))
     }
 
     public func count() async throws -> Int {

@@ -17,11 +17,9 @@ public struct SQLitePersonRepository: PersonRepository {
 
     public func register(_ r: RegistrationData, now: Int64, decide: @escaping HealthDecision) async throws
         -> (person: PersonRecord, health: HealthRecord?, created: Bool) {
-        let index = try cipher.index(idNumber: r.idNumber)
+        // Encrypt outside the write lock.
+        let (index, idBox, phoneBox) = try cipher.sealContact(idNumber: r.idNumber, phone: r.phone)
         let meToken = try NewPerson.meToken()
-        // Encrypt outside the write lock; the context binds each box to its field and index.
-        let idBox = try cipher.seal(r.idNumber, context: Array("id_number".utf8) + index)
-        let phoneBox = try cipher.seal(r.phone, context: Array("phone".utf8) + index)
         return try await writer.write { db in
             let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.columns), phone_enc FROM person WHERE place_id = ? AND id_index = ?"),
                                             arguments: [r.placeID, Data(index)])
@@ -32,7 +30,7 @@ public struct SQLitePersonRepository: PersonRepository {
             }
             // Only the holder of the registered phone may update it: knowing someone's
             // identity number must not be enough to take over their record and page.
-            let stored = try cipher.open(Array(existing[Self.columnCount] as Data), context: Array("phone".utf8) + index)
+            let stored = try cipher.openPhone(Array(existing[Self.columnCount] as Data), index: index)
             guard stored == r.phone else { throw RegistrationConflict.phoneMismatch }
             let ref = Self.person(existing).ref
             try db.cachedStatement(sql: """
@@ -90,8 +88,8 @@ public struct SQLitePersonRepository: PersonRepository {
             try Row.fetchOne(db, sql: "SELECT id_index, id_number_enc, phone_enc FROM person WHERE ref = ?", arguments: [Data(ref.bytes)])
         }) else { return nil }
         let index: [UInt8] = Array(row["id_index"] as Data)
-        return (try cipher.open(Array(row["id_number_enc"] as Data), context: Array("id_number".utf8) + index),
-                try cipher.open(Array(row["phone_enc"] as Data), context: Array("phone".utf8) + index))
+        return (try cipher.openIDNumber(Array(row["id_number_enc"] as Data), index: index),
+                try cipher.openPhone(Array(row["phone_enc"] as Data), index: index))
     }
 
     public func count() async throws -> Int {

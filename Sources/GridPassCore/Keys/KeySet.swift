@@ -38,6 +38,10 @@ public struct KeySet: Sendable {
         keys.values.filter { $0.purpose == purpose }.max { $0.id < $1.id }
     }
 
+    /// The id of the newest key of any purpose, 0 when there is none: keys are only ever added,
+    /// so a store holding a higher id has been rotated since this set was read.
+    public var newestID: UInt16 { keys.keys.max() ?? 0 }
+
     /// The oldest key of `purpose`: stable for the life of the data directory.
     public func first(_ purpose: KeyPurpose) -> RingKey? {
         keys.values.filter { $0.purpose == purpose }.min { $0.id < $1.id }

@@ -27,6 +27,25 @@ public struct PersonalDataCipher: Sendable {
         return String(decoding: try AES256GCM(key: key.secret).open(box, associatedData: context), as: UTF8.self)
     }
 
+    /// A person's identity number and phone as stored: the blind index, and each sealed bound to
+    /// its field and that index (a box moved to another field or person does not open).
+    public func sealContact(idNumber: String, phone: String) throws -> (index: [UInt8], idNumber: [UInt8], phone: [UInt8]) {
+        let index = try index(idNumber: idNumber)
+        return (index, try seal(idNumber, context: Self.context(.idNumber, index)), try seal(phone, context: Self.context(.phone, index)))
+    }
+
+    public func openIDNumber(_ box: [UInt8], index: [UInt8]) throws -> String {
+        try open(box, context: Self.context(.idNumber, index))
+    }
+
+    public func openPhone(_ box: [UInt8], index: [UInt8]) throws -> String {
+        try open(box, context: Self.context(.phone, index))
+    }
+
+    enum Field: String { case idNumber = "id_number", phone }
+
+    static func context(_ field: Field, _ index: [UInt8]) -> [UInt8] { Array(field.rawValue.utf8) + index }
+
     /// HMAC of the normalised identity number under the first data key (stable for the life of
     /// the data directory, so rotation never breaks look-ups).
     public func index(idNumber: String) throws -> [UInt8] {
