@@ -27,19 +27,23 @@ public struct PostgresHealthRepository: HealthRepository {
     /// The person's health record as stored; with `lock`, their row is locked until the end of
     /// the transaction (two changes of one person on two nodes take turns).
     static func record(_ ref: PersonRef, _ connection: PostgresConnection, logger: Logger, lock: Bool) async throws -> HealthRecord? {
-        // One round trip: the declarations and flags come as arrays beside the person's row
-        // (a change of one person holds their row lock for the fewest round trips).
+        // One round trip: the declarations and flags come as arrays beside the person's row, each
+        // table read once (a change of one person holds their row lock for the fewest round trips).
         try await connection.rows(PostgresQuery(unsafeSQL: """
             SELECT \(PersonRow.columns), status_version, color, reasons, code_payload, code_color, code_version,
                    code_issued_at, code_expires_at, EXISTS (SELECT 1 FROM stale_person s WHERE s.ref = person.ref),
-                   ARRAY(SELECT day FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
-                   ARRAY(SELECT temperature FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
-                   ARRAY(SELECT symptoms FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
-                   ARRAY(SELECT visited FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
-                   ARRAY(SELECT contact FROM declaration d WHERE d.person_ref = person.ref ORDER BY id),
-                   ARRAY(SELECT kind FROM flag f WHERE f.person_ref = person.ref ORDER BY id),
-                   ARRAY(SELECT day FROM flag f WHERE f.person_ref = person.ref ORDER BY id)
-            FROM person WHERE ref = $1\(lock ? " FOR UPDATE" : "")
+                   d.days, d.temperatures, d.symptoms, d.visited, d.contacts, f.kinds, f.days
+            FROM person
+            CROSS JOIN LATERAL (SELECT coalesce(array_agg(day ORDER BY id), '{}') AS days,
+                                       coalesce(array_agg(temperature ORDER BY id), '{}') AS temperatures,
+                                       coalesce(array_agg(symptoms ORDER BY id), '{}') AS symptoms,
+                                       coalesce(array_agg(visited ORDER BY id), '{}') AS visited,
+                                       coalesce(array_agg(contact ORDER BY id), '{}') AS contacts
+                                FROM declaration WHERE person_ref = person.ref) d
+            CROSS JOIN LATERAL (SELECT coalesce(array_agg(kind ORDER BY id), '{}') AS kinds,
+                                       coalesce(array_agg(day ORDER BY id), '{}') AS days
+                                FROM flag WHERE person_ref = person.ref) f
+            WHERE person.ref = $1\(lock ? " FOR UPDATE OF person" : "")
             """, binds: try binds(Data(ref.bytes))), logger: logger) { c -> HealthRecord in
             let n = PersonRow.count
             var code: StoredCode?
