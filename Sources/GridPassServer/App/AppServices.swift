@@ -71,20 +71,17 @@ public struct AppServices: Sendable {
     /// Opens (creating on first use) the data directory at `path`.
     @_optimize(none)  // see open(_:rules:)
     public static func open(dataDirectory path: String, rules choice: RulesChoice = .remembered) async throws -> AppServices {
-        let (data, keyRing, store, staff, stats) = try openSQLite(path)
-        let rules = try await loadRules(choice, settings: store.places, health: store.health)
-        let regions = try regionTable()
-        let pages = try await Pages.load()
-        return AppServices(data: data, places: store.places, settings: store.places, people: store.people,
-                           users: store.users, health: store.health, staff: staff, keyRing: keyRing,
-                           regions: regions, rules: rules, pages: pages, stats: stats, placeCache: PlaceCache(places: store.places))
-    }
-
-    static func openSQLite(_ path: String) throws -> (DataDirectory, KeyRing, SQLiteStore, SQLiteStaffRepository, SQLiteStats) {
         let data = try DataDirectory(path: path)
         let db = try data.openDatabase()
         let keyRing = try data.openKeyRing()
-        return (data, keyRing, try SQLiteStore(db, keyRing: keyRing), SQLiteStaffRepository(db), SQLiteStats(db))
+        let store = try SQLiteStore(db, keyRing: keyRing)
+        let rules = try await loadRules(choice, settings: store.places, health: store.health)
+        let regions = try regionTable()
+        return AppServices(data: data, places: store.places, settings: store.places, people: store.people,
+                           users: store.users, health: store.health, staff: SQLiteStaffRepository(db), keyRing: keyRing,
+                           regions: regions,
+                           rules: rules, pages: try await Pages.load(), stats: SQLiteStats(db),
+                           placeCache: PlaceCache(places: store.places))
     }
 
     /// The table of administrative regions shipped under `Resources/regions`.

@@ -34,8 +34,8 @@ struct DatabaseAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware
         switch outcome {
         case .finished(let response):
             return response
-        case .failed(let error, let expired):
-            if expired || PostgresDatabase.isUnreachable(error) { throw Self.answer(request) }
+        case .failed(let error):
+            if PostgresDatabase.isUnreachable(error) { throw Self.answer(request) }
             throw error
         case .expired:
             throw Self.answer(request)
@@ -62,9 +62,9 @@ struct DatabaseAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware
 final class DeadlineWatch: Sendable {
     enum Outcome<T: Sendable>: Sendable {
         case finished(T)
-        /// `expired`: the deadline had passed (the error is then most likely the cancellation).
-        case failed(any Error, expired: Bool)
-        /// Finished after its deadline; the value is dropped (the caller answers as for a timeout).
+        case failed(any Error)
+        /// Ended after its deadline, with a value or (most likely) the cancellation's error:
+        /// either is dropped, and the caller answers as for a timeout.
         case expired
     }
 
@@ -92,7 +92,7 @@ final class DeadlineWatch: Sendable {
     func run<T: Sendable>(_ operation: () async throws -> T) async -> Outcome<T> {
         await withUnsafeCurrentTask { task -> Outcome<T> in
             guard let task else {  // not in a task (never the case in a server): no deadline
-                do { return .finished(try await operation()) } catch { return .failed(error, expired: false) }
+                do { return .finished(try await operation()) } catch { return .failed(error) }
             }
             let (id, startTicker) = state.withLock { state -> (UInt64, Bool) in
                 state.next &+= 1
@@ -107,9 +107,10 @@ final class DeadlineWatch: Sendable {
                 state.entries[id] = nil
                 return state.expired.remove(id) != nil
             }
+            if expired { return .expired }
             switch result {
-            case .success(let value): return expired ? .expired : .finished(value)
-            case .failure(let error): return .failed(error, expired: expired)
+            case .success(let value): return .finished(value)
+            case .failure(let error): return .failed(error)
             }
         }
     }
