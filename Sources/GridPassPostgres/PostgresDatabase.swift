@@ -16,6 +16,11 @@ public final class PostgresDatabase: Sendable {
     /// The risk list as this node last read it, with its epoch (`PostgresMigrations.riskEpochV2`):
     /// registrations colour with it and store only while the epoch is current.
     let risks = Mutex<RiskSnapshot?>(nil)
+    /// The counts that say whether what this node keeps in memory is still current: the places'
+    /// epoch (`PostgresPlaceRepository`) and the newest key id (`PostgresKeyRing`). One small
+    /// read shared by every request asking at that moment, each begun after they asked
+    /// (`BatchedLookup`), so a change answered anywhere before a request began is seen by it.
+    let versions: BatchedLookup<Int, Versions>
 
     private init(_ url: PostgresURL, logger: Logger) {
         self.url = url
@@ -45,6 +50,9 @@ public final class PostgresDatabase: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.client = client
         runner = Task { await client.run() }
+        versions = BatchedLookup(maxRunning: 1) { [logger] _ in
+            try await client.rows(ReadVersions(binds: PostgresBindings()), logger: logger).first.map { [0: $0] } ?? [:]
+        }
     }
 
     /// Connects and brings the schema up to date (`PostgresMigrations`; several nodes may start
@@ -194,6 +202,55 @@ extension PostgresDatabase {
             }
             return counts
         }
+    }
+}
+
+/// See `PostgresDatabase.versions`.
+struct Versions: Sendable, Equatable {
+    let places: Int64
+    let newestKey: Int64
+}
+
+/// Reads `Versions` (prepared: asked by nearly every request).
+struct ReadVersions: HotStatement {
+    typealias Row = Versions
+    static let sql = "SELECT (SELECT n FROM place_epoch), (SELECT coalesce(max(id), 0) FROM key_ring)"
+    let binds: PostgresBindings
+    init(binds: PostgresBindings) { self.binds = binds }
+    func decodeRow(_ row: PostgresRow) throws -> Versions {
+        let (places, newestKey) = try row.decode((Int64, Int64).self)
+        return Versions(places: places, newestKey: newestKey)
+    }
+}
+
+extension PostgresDatabase {
+    /// The current `Versions`: read after this call began, or, inside `perRequest`, after the
+    /// request began (once a request: its later reads are of the same moment or newer).
+    func currentVersions() async throws -> Versions {
+        let memo = Self.requestVersions
+        if let known = memo?.value.withLock({ $0 }) { return known }
+        guard let versions = try await versions.value(for: 0) else { throw PostgresRowError("place_epoch has no row") }
+        memo?.value.withLock { $0 = $0 ?? versions }
+        return versions
+    }
+
+    /// Runs one request's work: `Versions` is read at most once for all of it (a node's places
+    /// and keys are checked once a request, not once a look-up). A write of this node that
+    /// changes them forgets that reading (`forgetRequestVersions`), so the request's own later
+    /// reads see its write.
+    public static func perRequest<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+        try await $requestVersions.withValue(RequestVersions()) { try await body() }
+    }
+
+    /// After a write that changed places or keys: the request's next look-up reads them again.
+    static func forgetRequestVersions() {
+        requestVersions?.value.withLock { $0 = nil }
+    }
+
+    @TaskLocal static var requestVersions: RequestVersions?
+
+    final class RequestVersions: Sendable {
+        let value = Mutex<Versions?>(nil)
     }
 }
 

@@ -20,17 +20,11 @@ public final class PostgresKeyRing: KeyRingStore {
     let database: PostgresDatabase
     private let master: AES256GCM
     private let state: Mutex<KeySet>
-    /// The newest key id in the database, asked once for all signers waiting at that moment.
-    private let newest: BatchedLookup<Int, Int64>
 
     private init(_ database: PostgresDatabase, master: AES256GCM, keys: KeySet) {
         self.database = database
         self.master = master
         self.state = Mutex(keys)
-        newest = BatchedLookup(maxRunning: 2) { _ in
-            let id = try await database.client.rows("SELECT coalesce(max(id), 0) FROM key_ring") { try $0.get(0, as: Int64.self) }.first
-            return [0: id ?? 0]
-        }
     }
 
     /// Opens the key ring, reading (or creating, 0600, with a fresh key) the master key file and
@@ -72,6 +66,7 @@ public final class PostgresKeyRing: KeyRingStore {
             return (added, try await read(connection))
         }
         state.withLock { $0 = keys }
+        PostgresDatabase.forgetRequestVersions()
         return added
     }
 
@@ -84,7 +79,7 @@ public final class PostgresKeyRing: KeyRingStore {
     /// after they asked), and the sealed rows only when it has.
     public func refreshForSigning() async throws {
         let known = Int64(keys().newestID)
-        if let newest = try await newest.value(for: 0), newest != known { try await reload() }
+        if try await database.currentVersions().newestKey != known { try await reload() }
     }
 
     /// Every key, without secrets, for `gridpass keys list`.

@@ -14,6 +14,7 @@ enum PostgresMigrations {
     static let all: [(name: String, statements: [String])] = [
         ("1-schema", schemaV1),
         ("2-risk-epoch", riskEpochV2),
+        ("3-place-epoch-batches", placeEpochV3),
     ]
 
     /// Risk changes and the writers that colour codes with the risk list take turns
@@ -73,6 +74,93 @@ enum PostgresMigrations {
             INSERT INTO declaration_region (declaration_id, person_ref, region, day)
             SELECT DISTINCT d, p_ref, r, p_day FROM unnest(p_regions) AS r;
             RETURN 'inserted';
+        END $$
+        """,
+    ]
+
+    static let placeEpochV3: [String] = [
+        // Counts changes of places (a poster rotation, an import, a migration): a node keeps the
+        // places it read while the count it read them at is still the current one
+        // (`PostgresPlaceRepository`). Bumped in the changing statement's own transaction.
+        "CREATE TABLE place_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL)",
+        "INSERT INTO place_epoch (id, n) VALUES (1, 0)",
+        """
+        CREATE FUNCTION gridpass_place_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE place_epoch SET n = n + 1;
+            RETURN NULL;
+        END $$
+        """,
+        """
+        CREATE TRIGGER place_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON place
+        FOR EACH STATEMENT EXECUTE FUNCTION gridpass_place_changed()
+        """,
+        // New people with their first declarations in ONE statement: the registrations waiting
+        // at the same moment share one transaction and one commit. Element i of every array is
+        // person i (bit 1/2/4/8 of p_nulls[i]: room / department / colour / code are NULL),
+        // coloured and signed by the node before the call with the risk list of epoch p_epoch[i]
+        // and the newest key p_key_max[i]. One outcome a person: 'inserted'; 'risk' / 'keys'
+        // when that list or key is no longer current (the node reads again and retries);
+        // 'exists' when a person of that place and identity index exists (the node takes the
+        // transaction that updates them); 'retry' when the drawn reference or page token was
+        // taken (or the person was inserted meanwhile): the node draws again.
+        "DROP FUNCTION gridpass_register_new",
+        """
+        CREATE FUNCTION gridpass_register_many(
+            p_epoch BIGINT[], p_key_max BIGINT[],
+            p_ref BYTEA[], p_kind TEXT[], p_status TEXT[], p_place BIGINT[], p_index BYTEA[], p_id_enc BYTEA[], p_phone_enc BYTEA[],
+            p_name TEXT[], p_room TEXT[], p_department TEXT[], p_me TEXT[], p_now BIGINT[],
+            p_version BIGINT[], p_color TEXT[], p_reasons TEXT[], p_code TEXT[], p_code_color TEXT[], p_code_version BIGINT[],
+            p_issued BIGINT[], p_expires BIGINT[],
+            p_day INTEGER[], p_temperature DOUBLE PRECISION[], p_symptoms TEXT[], p_visited TEXT[], p_contact TEXT[], p_regions TEXT[],
+            p_nulls INTEGER[]
+        ) RETURNS TABLE (o_ref BYTEA, o_outcome TEXT) LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE current_epoch BIGINT; current_key BIGINT;
+        BEGIN
+            PERFORM pg_advisory_xact_lock_shared(\(riskLockKey));
+            SELECT n INTO current_epoch FROM risk_epoch;
+            SELECT coalesce(max(id), 0) INTO current_key FROM key_ring;
+            RETURN QUERY
+            WITH item AS (
+                SELECT * FROM unnest(p_epoch, p_key_max, p_ref, p_kind, p_status, p_place, p_index, p_id_enc, p_phone_enc,
+                                     p_name, p_room, p_department, p_me, p_now, p_version, p_color, p_reasons, p_code,
+                                     p_code_color, p_code_version, p_issued, p_expires, p_day, p_temperature, p_symptoms,
+                                     p_visited, p_contact, p_regions, p_nulls)
+                    WITH ORDINALITY AS t(epoch, key_max, ref, kind, status, place, idx, id_enc, phone_enc, name, room, department,
+                                         me, now_at, version, color, reasons, code, code_color, code_version, issued, expires, day,
+                                         temperature, symptoms, visited, contact, regions, nulls, i)
+            ), ok AS (
+                SELECT * FROM item WHERE epoch = current_epoch AND key_max = current_key
+            ), ins AS (
+                INSERT INTO person (ref, kind, status, place_id, id_index, id_number_enc, phone_enc, name, room, department,
+                                    me_token, created_at, updated_at, status_version, color, reasons, code_payload,
+                                    code_color, code_version, code_issued_at, code_expires_at)
+                SELECT ref, kind, status, place, idx, id_enc, phone_enc, name,
+                       CASE WHEN nulls & 1 = 0 THEN room END, CASE WHEN nulls & 2 = 0 THEN department END, me, now_at, now_at,
+                       version, CASE WHEN nulls & 4 = 0 THEN color END, reasons,
+                       CASE WHEN nulls & 8 = 0 THEN code END, CASE WHEN nulls & 8 = 0 THEN code_color END,
+                       CASE WHEN nulls & 8 = 0 THEN code_version END, CASE WHEN nulls & 8 = 0 THEN issued END,
+                       CASE WHEN nulls & 8 = 0 THEN expires END
+                FROM ok ORDER BY i
+                ON CONFLICT DO NOTHING
+                RETURNING person.ref
+            ), declared AS (
+                INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
+                SELECT ok.ref, ok.day, ok.now_at, 'registration', ok.temperature, ok.symptoms, ok.visited, ok.contact
+                FROM ok JOIN ins ON ins.ref = ok.ref ORDER BY ok.i
+                RETURNING id, person_ref, day
+            ), regions AS (
+                INSERT INTO declaration_region (declaration_id, person_ref, region, day)
+                SELECT DISTINCT declared.id, declared.person_ref, r, declared.day
+                FROM declared JOIN ok ON ok.ref = declared.person_ref, unnest(string_to_array(nullif(ok.regions, ''), ',')) AS r
+            )
+            SELECT item.ref, CASE
+                WHEN item.epoch <> current_epoch THEN 'risk'
+                WHEN item.key_max <> current_key THEN 'keys'
+                WHEN EXISTS (SELECT 1 FROM ins WHERE ins.ref = item.ref) THEN 'inserted'
+                WHEN EXISTS (SELECT 1 FROM person p WHERE p.place_id = item.place AND p.id_index = item.idx) THEN 'exists'
+                ELSE 'retry' END
+            FROM item ORDER BY item.i;
         END $$
         """,
     ]

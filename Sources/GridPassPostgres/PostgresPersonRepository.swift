@@ -9,11 +9,15 @@ public struct PostgresPersonRepository: PersonRepository {
     let database: PostgresDatabase
     let cipher: PersonalDataCipher
     let keys: any KeyRingStore
+    /// New people, stored by the batch of the moment: one transaction and one commit for all
+    /// registrations waiting (`registerMany`).
+    let newPeople: BatchedLookup<NewPersonRow, String>
 
     public init(_ database: PostgresDatabase, keys: any KeyRingStore) {
         self.database = database
         self.keys = keys
         self.cipher = PersonalDataCipher(keyRing: keys)
+        newPeople = BatchedLookup(maxRunning: 2, maxBatch: 128) { rows in try await Self.registerMany(database, rows) }
     }
 
     var logger: Logger { database.logger }
@@ -63,10 +67,11 @@ public struct PostgresPersonRepository: PersonRepository {
         }
     }
 
-    /// The common case in one round trip (`gridpass_register_new`): a new person, coloured with
-    /// this node's copy of the risk list and signed with its newest key, stored with their
-    /// declaration only if both are still current and nobody of that place and identity index
-    /// exists. nil: the person exists (or the copies kept going stale): the caller's transaction.
+    /// The common case, shared with the registrations of the same moment (`gridpass_register_many`):
+    /// a new person, coloured with this node's copy of the risk list and signed with its newest
+    /// key, stored with their declaration only if both are still current and nobody of that place
+    /// and identity index exists. nil: the person exists (or the copies kept going stale, or the
+    /// batch failed): the caller's transaction.
     func registerNew(_ r: RegistrationData, index: [UInt8], idBox: [UInt8], phoneBox: [UInt8], meToken: String, now: Int64,
                      decide: HealthDecision) async throws -> (PersonRecord, HealthRecord)? {
         let d = r.declaration
@@ -79,32 +84,60 @@ public struct PostgresPersonRepository: PersonRepository {
             let ref = try PersonRef.timeOrdered(milliseconds: NewPerson.clockMilliseconds())
             var health = NewPerson.record(ref, r, meToken: meToken, now: now)
             let update = try decide(health, snapshot.list)
-            let regions = Array(Set(d.visited)).sorted()
-            // In BEGIN … COMMIT: answered only once durable (see `PostgresDatabase.write`).
-            let statement = try RegisterNew("""
-                SELECT gridpass_register_new(\(snapshot.epoch), \(keyMax),
-                    \(Data(ref.bytes)), \(r.kind.rawValue), \(health.person.status.rawValue), \(r.placeID), \(Data(index)), \(Data(idBox)),
-                    \(Data(phoneBox)), \(r.name), \(r.room), \(r.department), \(meToken), \(now),
-                    \(Int64(update?.statusVersion ?? 0)), \(update?.color.rawValue), \(HealthReasonCoding.encode(update?.reasons ?? [])),
-                    \(update?.code?.payload), \(update?.code?.color.rawValue), \(update?.code.map { Int64($0.statusVersion) }),
-                    \(update?.code?.issuedAt), \(update?.code?.expiresAt),
-                    \(Int32(day)), \(d.temperature), \(d.symptoms.map(\.rawValue).joined(separator: ",")), \(d.visited.joined(separator: ",")),
-                    \(d.contact.rawValue), \(regions))
-                """)
-            let outcome = try await database.transaction { connection in
-                try await connection.execute(statement, logger: logger).first { _ in true }
-            }
-            switch outcome {
+            let row = NewPersonRow(
+                epoch: snapshot.epoch, keyMax: keyMax, ref: Data(ref.bytes), kind: r.kind.rawValue, status: health.person.status.rawValue,
+                place: r.placeID, index: Data(index), idEnc: Data(idBox), phoneEnc: Data(phoneBox), name: r.name, room: r.room,
+                department: r.department, me: meToken, now: now, version: Int64(update?.statusVersion ?? 0), color: update?.color.rawValue,
+                reasons: HealthReasonCoding.encode(update?.reasons ?? []), code: update?.code, day: Int32(day),
+                temperature: d.temperature, symptoms: d.symptoms.map(\.rawValue).joined(separator: ","),
+                visited: d.visited.joined(separator: ","), contact: d.contact.rawValue, regions: Array(Set(d.visited)).sorted())
+            switch try await newPeople.value(for: row) {
             case "inserted":
                 if let update { health = HealthRecompute.updated(health, with: update) }
                 return (health.person, health)
             case "risk": risks = nil
             case "keys": try await keys.refreshForSigning()
             case "retry": continue
-            default: return nil  // "exists"
+            default: return nil  // "exists", or the batch failed
             }
         }
         return nil
+    }
+
+    /// Stores `rows` in one transaction (answered only once durable, see
+    /// `PostgresDatabase.write`), in the order of their place and identity index (two nodes'
+    /// batches lock the same people in the same order). Outcome per row: "inserted", "exists",
+    /// "risk", "keys", "retry" (see `gridpass_register_many`), or "error" when the batch failed for
+    /// a reason of its own (each then takes the one-person transaction, which reports its error).
+    static func registerMany(_ database: PostgresDatabase, _ rows: [NewPersonRow]) async throws -> [NewPersonRow: String] {
+        let rows = rows.sorted { $0.place != $1.place ? $0.place < $1.place : $0.index.lexicographicallyPrecedes($1.index) }
+        var b = PostgresBindings(capacity: 29)
+        try b.append(rows.map(\.epoch)); try b.append(rows.map(\.keyMax))
+        try b.append(rows.map { ByteBuffer(bytes: $0.ref) }); try b.append(rows.map(\.kind)); try b.append(rows.map(\.status))
+        try b.append(rows.map(\.place)); try b.append(rows.map { ByteBuffer(bytes: $0.index) })
+        try b.append(rows.map { ByteBuffer(bytes: $0.idEnc) }); try b.append(rows.map { ByteBuffer(bytes: $0.phoneEnc) })
+        try b.append(rows.map(\.name)); try b.append(rows.map { $0.room ?? "" }); try b.append(rows.map { $0.department ?? "" })
+        try b.append(rows.map(\.me)); try b.append(rows.map(\.now)); try b.append(rows.map(\.version))
+        try b.append(rows.map { $0.color ?? "" }); try b.append(rows.map(\.reasons))
+        try b.append(rows.map { $0.code?.payload ?? "" }); try b.append(rows.map { $0.code?.color.rawValue ?? "" })
+        try b.append(rows.map { $0.code.map { Int64($0.statusVersion) } ?? 0 })
+        try b.append(rows.map { $0.code?.issuedAt ?? 0 }); try b.append(rows.map { $0.code?.expiresAt ?? 0 })
+        try b.append(rows.map(\.day)); try b.append(rows.map(\.temperature)); try b.append(rows.map(\.symptoms))
+        try b.append(rows.map(\.visited)); try b.append(rows.map(\.contact)); try b.append(rows.map { $0.regions.joined(separator: ",") })
+        try b.append(rows.map(\.nulls))
+        let statement = RegisterMany(binds: b)
+        do {
+            let outcomes = try await database.transaction { connection in
+                var out: [Data: String] = [:]
+                for try await (ref, outcome) in try await connection.execute(statement, logger: database.logger) { out[ref] = outcome }
+                return out
+            }
+            return Dictionary(rows.map { ($0, outcomes[$0.ref] ?? "error") }, uniquingKeysWith: { first, _ in first })
+        } catch where !(error is CancellationError) && !PostgresDatabase.isUnreachable(error) {
+            database.logger.warning("postgres: a batch of registrations failed; each takes its own transaction",
+                                    metadata: ["count": .stringConvertible(rows.count), "error": .string(String(describing: error))])
+            return Dictionary(rows.map { ($0, "error") }, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// A new person, coloured and signed before the insert; nil when a row of the same place and
@@ -203,11 +236,29 @@ public struct PostgresPersonRepository: PersonRepository {
     }
 }
 
-/// `gridpass_register_new`, prepared (the common registration: one round trip, no parsing).
-struct RegisterNew: HotStatement {
-    typealias Row = String
-    static let sql = "SELECT gridpass_register_new(" + (1...28).map { "$\($0)" }.joined(separator: ", ") + ")"
+/// One new person for `gridpass_register_many` (element i of its arrays). The
+/// same person is the same reference (drawn afresh for every attempt).
+struct NewPersonRow: Hashable, Sendable {
+    let epoch: Int64, keyMax: Int64
+    let ref: Data, kind: String, status: String, place: Int64, index: Data, idEnc: Data, phoneEnc: Data
+    let name: String, room: String?, department: String?, me: String, now: Int64
+    let version: Int64, color: String?, reasons: String, code: StoredCode?
+    let day: Int32, temperature: Double, symptoms: String, visited: String, contact: String, regions: [String]
+
+    /// Which of the nullable values are NULL (`p_nulls` of `gridpass_register_many`).
+    var nulls: Int32 {
+        (room == nil ? 1 : 0) | (department == nil ? 2 : 0) | (color == nil ? 4 : 0) | (code == nil ? 8 : 0)
+    }
+
+    static func == (a: Self, b: Self) -> Bool { a.ref == b.ref }
+    func hash(into hasher: inout Hasher) { hasher.combine(ref) }
+}
+
+/// `gridpass_register_many`, prepared (parsed and planned once a connection).
+struct RegisterMany: HotStatement {
+    typealias Row = (Data, String)
+    static let sql = "SELECT o_ref, o_outcome FROM gridpass_register_many(" + (1...29).map { "$\($0)" }.joined(separator: ", ") + ")"
     let binds: PostgresBindings
     init(binds: PostgresBindings) { self.binds = binds }
-    func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+    func decodeRow(_ row: PostgresRow) throws -> (Data, String) { try row.decode((Data, String).self) }
 }

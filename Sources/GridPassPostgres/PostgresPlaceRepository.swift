@@ -1,22 +1,23 @@
 import Foundation
 import GridPassCore
 import PostgresNIO
+import Synchronization
 
 /// Places, posters and settings on PostgreSQL: the same contract as `SQLitePlaceRepository`
-/// (the same store tests run on both). No cache: every read asks the database, so what any node
-/// or command wrote is what the next read sees.
+/// (the same store tests run on both).
+///
+/// Places and their paths are read by nearly every request (a poster scan, a checkpoint scan)
+/// and change rarely (a poster rotation, an import). A node keeps those it read in memory,
+/// tagged with the places' epoch (`place_epoch`, bumped by a trigger in every transaction that
+/// changes a place), and answers from memory only while a read of that epoch begun after the
+/// request asked still finds it the same (`PostgresDatabase.versions`, shared by the requests
+/// of the moment): a rotation answered on any node is in force at the next request everywhere.
 public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     let database: PostgresDatabase
-    let serials: BatchedLookup<Int64, Int>
+    let cache = PlaceCache()
 
     public init(_ database: PostgresDatabase) {
         self.database = database
-        serials = BatchedLookup { ids in
-            let rows = try await database.client.rows("SELECT id, poster_serial FROM place WHERE id = ANY(\(ids))") {
-                (try $0.get(0, as: Int64.self), try $0.get(1, as: Int.self))
-            }
-            return Dictionary(rows, uniquingKeysWith: { first, _ in first })
-        }
     }
 
     static let columns = "id, code, kind, name, parent_id, rooms, households, poster_serial"
@@ -26,7 +27,8 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     typealias PlaceRow = (Int64, String, String, String, Int64?, String, Int?, Int)
 
     public func importPlaces(csv: String) async throws -> PlaceImportSummary {
-        try await database.transaction { connection in
+        defer { PostgresDatabase.forgetRequestVersions() }
+        return try await database.transaction { connection in
             let logger = database.logger
             // One importer at a time: validation sees the stored state inside the transaction
             // that writes (SQLite's single writer gives the same).
@@ -66,26 +68,37 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func place(code: String) async throws -> Place? {
-        try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE code = $1", binds: try binds(code)))
+        let epoch = try await database.currentVersions().places
+        if let place = cache.place(code: code, epoch: epoch) { return place }
+        let place = try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE code = $1", binds: try binds(code)))
+        cache.store(place.map { [$0] } ?? [], epoch: epoch)
+        return place
     }
 
     public func place(id: Int64) async throws -> Place? {
-        try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE id = $1", binds: try binds(id)))
+        try await place(id: id, epoch: try await database.currentVersions().places)
+    }
+
+    func place(id: Int64, epoch: Int64) async throws -> Place? {
+        if let place = cache.place(id: id, epoch: epoch) { return place }
+        let place = try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE id = $1", binds: try binds(id)))
+        cache.store(place.map { [$0] } ?? [], epoch: epoch)
+        return place
     }
 
     public func path(of place: Place) async throws -> PlacePath {
-        PlacePath(ancestors: try await ancestors(of: place.parentID), place: place)
+        PlacePath(ancestors: try await ancestors(of: place.parentID, epoch: try await database.currentVersions().places), place: place)
     }
 
     public func path(placeID: Int64) async throws -> PlacePath? {
-        guard let place = try await place(id: placeID) else { return nil }
-        return try await path(of: place)
+        let epoch = try await database.currentVersions().places
+        guard let place = try await place(id: placeID, epoch: epoch) else { return nil }
+        return PlacePath(ancestors: try await ancestors(of: place.parentID, epoch: epoch), place: place)
     }
 
-    /// Read fresh for every poster scan (a rotation on any node is in force at once), shared by
-    /// the scans waiting at that moment (`BatchedLookup`).
+    /// Current for every poster scan: a rotation on any node is in force at once.
     public func posterSerial(placeID: Int64) async throws -> Int? {
-        try await serials.value(for: placeID)
+        try await place(id: placeID)?.posterSerial
     }
 
     public func doors(under root: Place) async throws -> [PlacePath] {
@@ -101,7 +114,8 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     public func rotatePoster(code: String) async throws -> Place {
-        try await database.transaction { connection in
+        defer { PostgresDatabase.forgetRequestVersions() }
+        return try await database.transaction { connection in
             let logger = database.logger
             let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE code = $1 FOR UPDATE",
                                                                 binds: try binds(code)), logger: logger)
@@ -168,7 +182,16 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
         return Dictionary(grouping: places, by: \.parentID)
     }
 
-    /// The place `parentID` and its ancestors, root first, in one recursive query.
+    /// The place `parentID` and its ancestors, root first: from memory when every one of them is
+    /// there at `epoch`, else in one recursive query.
+    func ancestors(of parentID: Int64?, epoch: Int64) async throws -> [Place] {
+        if let chain = cache.chain(from: parentID, epoch: epoch) { return chain }
+        let chain = try await ancestors(of: parentID)
+        cache.store(chain, epoch: epoch)
+        return chain
+    }
+
+    /// The same, always from the database.
     func ancestors(of parentID: Int64?) async throws -> [Place] {
         guard let parentID else { return [] }
         let chain = try await all(PostgresQuery(unsafeSQL: """
@@ -179,5 +202,59 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
             FROM place JOIN up USING (id) ORDER BY up.depth DESC
             """, binds: try binds(parentID)))
         return chain
+    }
+}
+
+/// Places as a node read them at one places' epoch (`PostgresPlaceRepository`). A read at a
+/// newer epoch empties it; reads at an older epoch than the cache's neither use nor fill it.
+final class PlaceCache: Sendable {
+    private struct State {
+        var epoch: Int64 = .min
+        var byID: [Int64: Place] = [:]
+        var idByCode: [String: Int64] = [:]
+    }
+    private let state = Mutex(State())
+    /// A bound on the places kept (a city has tens of thousands); past it the cache starts again.
+    static let limit = 500_000
+
+    func place(id: Int64, epoch: Int64) -> Place? {
+        state.withLock { state in Self.at(&state, epoch) ? state.byID[id] : nil }
+    }
+
+    func place(code: String, epoch: Int64) -> Place? {
+        state.withLock { state in Self.at(&state, epoch) ? state.idByCode[code].flatMap { state.byID[$0] } : nil }
+    }
+
+    /// `parentID` and its ancestors, root first; nil unless every one is here.
+    func chain(from parentID: Int64?, epoch: Int64) -> [Place]? {
+        state.withLock { state in
+            guard Self.at(&state, epoch) else { return nil }
+            var chain: [Place] = []
+            var next = parentID
+            while let id = next {
+                guard let place = state.byID[id], chain.count < 16 else { return nil }
+                chain.append(place)
+                next = place.parentID
+            }
+            return chain.reversed()
+        }
+    }
+
+    /// Keeps `places`, read by a query begun after `epoch` was read.
+    func store(_ places: [Place], epoch: Int64) {
+        state.withLock { state in
+            guard Self.at(&state, epoch) else { return }
+            if state.byID.count + places.count > Self.limit { state = State(epoch: epoch) }
+            for place in places {
+                state.byID[place.id] = place
+                state.idByCode[place.code] = place.id
+            }
+        }
+    }
+
+    /// Whether the cache answers for `epoch` (emptied first when `epoch` is newer).
+    private static func at(_ state: inout State, _ epoch: Int64) -> Bool {
+        if epoch > state.epoch { state = State(epoch: epoch) }
+        return epoch == state.epoch
     }
 }

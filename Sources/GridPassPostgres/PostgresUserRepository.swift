@@ -3,12 +3,22 @@ import GridPassCore
 import PostgresNIO
 
 /// Accounts on PostgreSQL (`app_user`): the same contract as `SQLiteUserRepository`. API tokens
-/// are stored only as SHA-256 hashes.
+/// are stored only as SHA-256 hashes. Every request with a token reads its account afresh (a
+/// new or removed account is in force at once on every node), shared by the requests of the
+/// moment (`BatchedLookup`).
 public struct PostgresUserRepository: UserRepository {
     let database: PostgresDatabase
+    let byToken: BatchedLookup<Data, UserRecord>
 
     public init(_ database: PostgresDatabase) {
         self.database = database
+        byToken = BatchedLookup { hashes in
+            let rows = try await database.client.rows(PostgresQuery(
+                unsafeSQL: "SELECT token_hash, \(Self.columns) FROM app_user WHERE token_hash = ANY($1)", binds: try binds(hashes.map { ByteBuffer(bytes: $0) }))) {
+                (try $0.get(0, as: Data.self), Self.user((try $0.get(1), try $0.get(2), try $0.get(3), try $0.get(4), try $0.get(5))))
+            }
+            return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     static let columns = "id, name, role, scope_place_id, password_hash"
@@ -26,8 +36,7 @@ public struct PostgresUserRepository: UserRepository {
     }
 
     public func user(tokenHash: [UInt8]) async throws -> UserRecord? {
-        try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM app_user WHERE token_hash = $1",
-                                      binds: try binds(Data(tokenHash))))
+        try await byToken.value(for: Data(tokenHash))
     }
 
     public func user(name: String) async throws -> UserRecord? {

@@ -85,6 +85,47 @@ struct PostgresDatabaseTests {
         #expect(try await health.healthRecord(visitor.person.ref)?.color == .red)
         #expect(database.risks.withLock { $0 }?.list == ["420106": .high])
     }
+
+    @Test("places kept by a node are current at its next read after a change on another node, and within a request after its own write",
+          .enabled(if: TestPostgres.url != nil))
+    func placesKeptByEpoch() async throws {
+        let url = try await TestPostgres.emptyDatabase()
+        let a = try await PostgresDatabase.open(url), b = try await PostgresDatabase.open(url)
+        defer { a.close(); b.close() }
+        let nodeA = PostgresPlaceRepository(a), nodeB = PostgresPlaceRepository(b)
+        _ = try await nodeA.importPlaces(csv: PlaceStoreTests.street)
+        let unit = try #require(try await nodeB.place(code: "U1"))
+        #expect(try await nodeB.path(placeID: unit.id)?.fullName == "平山区东明街道东进社区 1号楼 1单元")
+        #expect(try await nodeB.posterSerial(placeID: unit.id) == 1)
+        let epoch = try await b.currentVersions().places
+        #expect(nodeB.cache.place(id: unit.id, epoch: epoch) != nil)  // kept
+
+        // Changed on A: B's very next reads see it (no rows of B's memory are used at the new epoch).
+        _ = try await nodeA.rotatePoster(code: "U1")
+        #expect(try await nodeB.posterSerial(placeID: unit.id) == 2)
+        _ = try await nodeA.importPlaces(csv: PlaceStoreTests.header + "building,B,1号楼（东）,G,,\n")
+        #expect(try await nodeB.path(placeID: unit.id)?.fullName == "平山区东明街道东进社区 1号楼（东） 1单元")
+        #expect(try await nodeB.place(code: "U1")?.posterSerial == 2)
+
+        // Inside one request, the places' epoch is read once; the request's own rotation is still
+        // seen by its next read, and another request reads again.
+        try await PostgresDatabase.perRequest {
+            #expect(try await nodeA.posterSerial(placeID: unit.id) == 2)
+            _ = try await nodeA.rotatePoster(code: "U1")
+            #expect(try await nodeA.posterSerial(placeID: unit.id) == 3)
+        }
+        let seen = try await PostgresDatabase.perRequest { try await nodeB.posterSerial(placeID: unit.id) }
+        #expect(seen == 3)
+
+        // A read at an older epoch than the memory's neither uses nor fills it.
+        let cache = PlaceCache()
+        cache.store([unit], epoch: 5)
+        #expect(cache.place(id: unit.id, epoch: 5) == unit && cache.place(code: "U1", epoch: 5) == unit)
+        #expect(cache.place(id: unit.id, epoch: 4) == nil)
+        cache.store([unit], epoch: 4)
+        #expect(cache.place(id: unit.id, epoch: 6) == nil)  // newer: emptied
+        #expect(cache.place(id: unit.id, epoch: 5) == nil)
+    }
 }
 
 /// A flag set by one task and read by another.

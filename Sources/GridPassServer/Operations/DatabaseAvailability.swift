@@ -27,7 +27,7 @@ struct DatabaseAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware
         let outcome = try await withoutActuallyEscaping(next) { next in
             let handler = Handler(next: next)
             return await withTaskGroup(of: DeadlineWatch.Outcome<Response>.self) { group in
-                group.addTask { await watch.run { try await handler.next(request, context) } }
+                group.addTask { await watch.run { try await PostgresDatabase.perRequest { try await handler.next(request, context) } } }
                 return await group.next()!
             }
         }
