@@ -77,18 +77,33 @@ public final class PostgresDatabase: Sendable {
     /// that the server ended as a deadlock victim or a serialization failure runs again (up to
     /// 3 times): nothing of it was stored.
     func transaction<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await retryingVictims {
+                try await client.withTransaction(logger: logger) { connection in try await work(connection) }
+            }
+        } catch let error as PostgresTransactionError {
+            // The caller's own error (validation, not found) rather than the wrapper.
+            if let closureError = error.closureError { throw closureError }
+            throw error
+        }
+    }
+
+    /// Runs `work` (one transaction) again when the server ended it as a deadlock victim or a
+    /// serialization failure, up to 3 times in all: nothing of it was stored.
+    func retryingVictims<T: Sendable>(_ work: () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await client.withTransaction(logger: logger) { connection in try await work(connection) }
-            } catch let error as PostgresTransactionError {
-                let cause = error.closureError ?? error.commitError ?? error.beginError
+                return try await work()
+            } catch {
+                var cause: any Error = error
+                if let wrapped = error as? PostgresTransactionError {
+                    cause = wrapped.closureError ?? wrapped.commitError ?? wrapped.beginError ?? error
+                }
                 if attempt < 3, let psql = cause as? PSQLError, let state = psql.serverInfo?[.sqlState], ["40P01", "40001"].contains(state) {
                     continue
                 }
-                // The caller's own error (validation, not found) rather than the wrapper.
-                if let closureError = error.closureError { throw closureError }
                 throw error
             }
         }

@@ -163,6 +163,27 @@ enum PostgresMigrations {
             FROM item ORDER BY item.i;
         END $$
         """,
+        // The same as one round trip that is answered only once durable: CALLed on its own (not
+        // in BEGIN … COMMIT), the procedure commits the batch itself, and its answer (the outcomes,
+        // in the order of the arrays) comes after that COMMIT has been flushed.
+        """
+        CREATE PROCEDURE gridpass_register_batch(
+            p_epoch BIGINT[], p_key_max BIGINT[],
+            p_ref BYTEA[], p_kind TEXT[], p_status TEXT[], p_place BIGINT[], p_index BYTEA[], p_id_enc BYTEA[], p_phone_enc BYTEA[],
+            p_name TEXT[], p_room TEXT[], p_department TEXT[], p_me TEXT[], p_now BIGINT[],
+            p_version BIGINT[], p_color TEXT[], p_reasons TEXT[], p_code TEXT[], p_code_color TEXT[], p_code_version BIGINT[],
+            p_issued BIGINT[], p_expires BIGINT[],
+            p_day INTEGER[], p_temperature DOUBLE PRECISION[], p_symptoms TEXT[], p_visited TEXT[], p_contact TEXT[], p_regions TEXT[],
+            p_nulls INTEGER[], INOUT o_outcomes TEXT[] DEFAULT NULL
+        ) LANGUAGE plpgsql AS $$
+        BEGIN
+            SELECT array_agg(r.o_outcome ORDER BY r.n) INTO o_outcomes FROM gridpass_register_many(p_epoch, p_key_max, p_ref, p_kind, p_status,
+                p_place, p_index, p_id_enc, p_phone_enc, p_name, p_room, p_department, p_me, p_now, p_version, p_color, p_reasons,
+                p_code, p_code_color, p_code_version, p_issued, p_expires, p_day, p_temperature, p_symptoms, p_visited, p_contact,
+                p_regions, p_nulls) WITH ORDINALITY AS r(o_ref, o_outcome, n);
+            COMMIT;
+        END $$
+        """,
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

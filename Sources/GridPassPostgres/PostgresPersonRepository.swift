@@ -104,8 +104,7 @@ public struct PostgresPersonRepository: PersonRepository {
         return nil
     }
 
-    /// Stores `rows` in one transaction (answered only once durable, see
-    /// `PostgresDatabase.write`), in the order of their place and identity index (two nodes'
+    /// Stores `rows` in one transaction, answered only once durable (`gridpass_register_batch`), in the order of their place and identity index (two nodes'
     /// batches lock the same people in the same order). Outcome per row: "inserted", "exists",
     /// "risk", "keys", "retry" (see `gridpass_register_many`), or "error" when the batch failed for
     /// a reason of its own (each then takes the one-person transaction, which reports its error).
@@ -125,14 +124,13 @@ public struct PostgresPersonRepository: PersonRepository {
         try b.append(rows.map(\.day)); try b.append(rows.map(\.temperature)); try b.append(rows.map(\.symptoms))
         try b.append(rows.map(\.visited)); try b.append(rows.map(\.contact)); try b.append(rows.map { $0.regions.joined(separator: ",") })
         try b.append(rows.map(\.nulls))
-        let statement = RegisterMany(binds: b)
+        let statement = RegisterBatch(binds: b)
         do {
-            let outcomes = try await database.transaction { connection in
-                var out: [Data: String] = [:]
-                for try await (ref, outcome) in try await connection.execute(statement, logger: database.logger) { out[ref] = outcome }
-                return out
+            let outcomes = try await database.retryingVictims {
+                try await database.client.rows(statement, logger: database.logger).first ?? []
             }
-            return Dictionary(rows.map { ($0, outcomes[$0.ref] ?? "error") }, uniquingKeysWith: { first, _ in first })
+            guard outcomes.count == rows.count else { throw PostgresRowError("\(outcomes.count) outcomes for \(rows.count) registrations") }
+            return Dictionary(zip(rows, outcomes).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
         } catch where !(error is CancellationError) && !PostgresDatabase.isUnreachable(error) {
             database.logger.warning("postgres: a batch of registrations failed; each takes its own transaction",
                                     metadata: ["count": .stringConvertible(rows.count), "error": .string(String(describing: error))])
@@ -254,11 +252,12 @@ struct NewPersonRow: Hashable, Sendable {
     func hash(into hasher: inout Hasher) { hasher.combine(ref) }
 }
 
-/// `gridpass_register_many`, prepared (parsed and planned once a connection).
-struct RegisterMany: HotStatement {
-    typealias Row = (Data, String)
-    static let sql = "SELECT o_ref, o_outcome FROM gridpass_register_many(" + (1...29).map { "$\($0)" }.joined(separator: ", ") + ")"
+/// `gridpass_register_batch`, prepared: called on its own, it commits the batch and answers the
+/// outcomes once that commit is durable (one round trip for the whole batch).
+struct RegisterBatch: HotStatement {
+    typealias Row = [String]
+    static let sql = "CALL gridpass_register_batch(" + (1...29).map { "$\($0)" }.joined(separator: ", ") + ", NULL)"
     let binds: PostgresBindings
     init(binds: PostgresBindings) { self.binds = binds }
-    func decodeRow(_ row: PostgresRow) throws -> (Data, String) { try row.decode((Data, String).self) }
+    func decodeRow(_ row: PostgresRow) throws -> [String] { try row.decode([String].self) }
 }
