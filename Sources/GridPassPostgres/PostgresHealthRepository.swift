@@ -189,7 +189,7 @@ public struct PostgresHealthRepository: HealthRepository {
             // The exclusive turn: writers colouring with the old list finish first (their
             // declarations are then seen by the marks below), later ones wait and read the new
             // list; registrations coloured with a node's copy of the old list are refused by the
-            // epoch (`gridpass_register_many`).
+            // epoch (`gridpass_register_batch`).
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.riskLockKey))", logger: logger)
             try await connection.query("UPDATE risk_epoch SET n = n + 1", logger: logger)
             if let level {

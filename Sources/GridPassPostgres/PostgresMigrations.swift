@@ -95,32 +95,32 @@ enum PostgresMigrations {
         CREATE TRIGGER place_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON place
         FOR EACH STATEMENT EXECUTE FUNCTION gridpass_place_changed()
         """,
-        // New people with their first declarations in ONE statement: the registrations waiting
-        // at the same moment share one transaction and one commit. Element i of every array is
-        // person i (bit 1/2/4/8 of p_nulls[i]: room / department / colour / code are NULL),
-        // coloured and signed by the node before the call with the risk list of epoch p_epoch[i]
-        // and the newest key p_key_max[i]. One outcome a person: 'inserted'; 'risk' / 'keys'
-        // when that list or key is no longer current (the node reads again and retries);
-        // 'exists' when a person of that place and identity index exists (the node takes the
-        // transaction that updates them); 'retry' when the drawn reference or page token was
-        // taken (or the person was inserted meanwhile): the node draws again.
+        // New people with their first declarations, in ONE round trip that is answered only once
+        // durable: CALLed on its own (not in BEGIN … COMMIT), the procedure stores the batch and
+        // commits it itself; its answer comes after that COMMIT has been flushed. Element i of
+        // every array is person i (bit 1/2/4/8 of p_nulls[i]: room / department / colour / code
+        // are NULL), coloured and signed by the node before the call with the risk list of epoch
+        // p_epoch[i] and the newest key p_key_max[i]. Outcome i in o_outcomes: 'inserted';
+        // 'risk' / 'keys' when that list or key is no longer current (the node reads again and
+        // retries); 'exists' when a person of that place and identity index exists (the node
+        // takes the transaction that updates them); 'retry' when the drawn reference or page
+        // token was taken (or the person was inserted meanwhile): the node draws again.
         "DROP FUNCTION gridpass_register_new",
         """
-        CREATE FUNCTION gridpass_register_many(
+        CREATE PROCEDURE gridpass_register_batch(
             p_epoch BIGINT[], p_key_max BIGINT[],
             p_ref BYTEA[], p_kind TEXT[], p_status TEXT[], p_place BIGINT[], p_index BYTEA[], p_id_enc BYTEA[], p_phone_enc BYTEA[],
             p_name TEXT[], p_room TEXT[], p_department TEXT[], p_me TEXT[], p_now BIGINT[],
             p_version BIGINT[], p_color TEXT[], p_reasons TEXT[], p_code TEXT[], p_code_color TEXT[], p_code_version BIGINT[],
             p_issued BIGINT[], p_expires BIGINT[],
             p_day INTEGER[], p_temperature DOUBLE PRECISION[], p_symptoms TEXT[], p_visited TEXT[], p_contact TEXT[], p_regions TEXT[],
-            p_nulls INTEGER[]
-        ) RETURNS TABLE (o_ref BYTEA, o_outcome TEXT) LANGUAGE plpgsql VOLATILE AS $$
+            p_nulls INTEGER[], INOUT o_outcomes TEXT[] DEFAULT NULL
+        ) LANGUAGE plpgsql AS $$
         DECLARE current_epoch BIGINT; current_key BIGINT;
         BEGIN
             PERFORM pg_advisory_xact_lock_shared(\(riskLockKey));
             SELECT n INTO current_epoch FROM risk_epoch;
             SELECT coalesce(max(id), 0) INTO current_key FROM key_ring;
-            RETURN QUERY
             WITH item AS (
                 SELECT * FROM unnest(p_epoch, p_key_max, p_ref, p_kind, p_status, p_place, p_index, p_id_enc, p_phone_enc,
                                      p_name, p_room, p_department, p_me, p_now, p_version, p_color, p_reasons, p_code,
@@ -154,33 +154,13 @@ enum PostgresMigrations {
                 SELECT DISTINCT declared.id, declared.person_ref, r, declared.day
                 FROM declared JOIN ok ON ok.ref = declared.person_ref, unnest(string_to_array(nullif(ok.regions, ''), ',')) AS r
             )
-            SELECT item.ref, CASE
+            SELECT array_agg(CASE
                 WHEN item.epoch <> current_epoch THEN 'risk'
                 WHEN item.key_max <> current_key THEN 'keys'
                 WHEN EXISTS (SELECT 1 FROM ins WHERE ins.ref = item.ref) THEN 'inserted'
                 WHEN EXISTS (SELECT 1 FROM person p WHERE p.place_id = item.place AND p.id_index = item.idx) THEN 'exists'
-                ELSE 'retry' END
-            FROM item ORDER BY item.i;
-        END $$
-        """,
-        // The same as one round trip that is answered only once durable: CALLed on its own (not
-        // in BEGIN … COMMIT), the procedure commits the batch itself, and its answer (the outcomes,
-        // in the order of the arrays) comes after that COMMIT has been flushed.
-        """
-        CREATE PROCEDURE gridpass_register_batch(
-            p_epoch BIGINT[], p_key_max BIGINT[],
-            p_ref BYTEA[], p_kind TEXT[], p_status TEXT[], p_place BIGINT[], p_index BYTEA[], p_id_enc BYTEA[], p_phone_enc BYTEA[],
-            p_name TEXT[], p_room TEXT[], p_department TEXT[], p_me TEXT[], p_now BIGINT[],
-            p_version BIGINT[], p_color TEXT[], p_reasons TEXT[], p_code TEXT[], p_code_color TEXT[], p_code_version BIGINT[],
-            p_issued BIGINT[], p_expires BIGINT[],
-            p_day INTEGER[], p_temperature DOUBLE PRECISION[], p_symptoms TEXT[], p_visited TEXT[], p_contact TEXT[], p_regions TEXT[],
-            p_nulls INTEGER[], INOUT o_outcomes TEXT[] DEFAULT NULL
-        ) LANGUAGE plpgsql AS $$
-        BEGIN
-            SELECT array_agg(r.o_outcome ORDER BY r.n) INTO o_outcomes FROM gridpass_register_many(p_epoch, p_key_max, p_ref, p_kind, p_status,
-                p_place, p_index, p_id_enc, p_phone_enc, p_name, p_room, p_department, p_me, p_now, p_version, p_color, p_reasons,
-                p_code, p_code_color, p_code_version, p_issued, p_expires, p_day, p_temperature, p_symptoms, p_visited, p_contact,
-                p_regions, p_nulls) WITH ORDINALITY AS r(o_ref, o_outcome, n);
+                ELSE 'retry' END ORDER BY item.i) INTO o_outcomes
+            FROM item;
             COMMIT;
         END $$
         """,

@@ -67,7 +67,7 @@ public struct PostgresPersonRepository: PersonRepository {
         }
     }
 
-    /// The common case, shared with the registrations of the same moment (`gridpass_register_many`):
+    /// The common case, shared with the registrations of the same moment (`gridpass_register_batch`):
     /// a new person, coloured with this node's copy of the risk list and signed with its newest
     /// key, stored with their declaration only if both are still current and nobody of that place
     /// and identity index exists. nil: the person exists (or the copies kept going stale, or the
@@ -106,7 +106,7 @@ public struct PostgresPersonRepository: PersonRepository {
 
     /// Stores `rows` in one transaction, answered only once durable (`gridpass_register_batch`), in the order of their place and identity index (two nodes'
     /// batches lock the same people in the same order). Outcome per row: "inserted", "exists",
-    /// "risk", "keys", "retry" (see `gridpass_register_many`), or "error" when the batch failed for
+    /// "risk", "keys", "retry" (see `gridpass_register_batch`), or "error" when the batch failed for
     /// a reason of its own (each then takes the one-person transaction, which reports its error).
     static func registerMany(_ database: PostgresDatabase, _ rows: [NewPersonRow]) async throws -> [NewPersonRow: String] {
         let rows = rows.sorted { $0.place != $1.place ? $0.place < $1.place : $0.index.lexicographicallyPrecedes($1.index) }
@@ -234,7 +234,7 @@ public struct PostgresPersonRepository: PersonRepository {
     }
 }
 
-/// One new person for `gridpass_register_many` (element i of its arrays). The
+/// One new person for `gridpass_register_batch` (element i of its arrays). The
 /// same person is the same reference (drawn afresh for every attempt).
 struct NewPersonRow: Hashable, Sendable {
     let epoch: Int64, keyMax: Int64
@@ -243,7 +243,7 @@ struct NewPersonRow: Hashable, Sendable {
     let version: Int64, color: String?, reasons: String, code: StoredCode?
     let day: Int32, temperature: Double, symptoms: String, visited: String, contact: String, regions: [String]
 
-    /// Which of the nullable values are NULL (`p_nulls` of `gridpass_register_many`).
+    /// Which of the nullable values are NULL (`p_nulls` of `gridpass_register_batch`).
     var nulls: Int32 {
         (room == nil ? 1 : 0) | (department == nil ? 2 : 0) | (color == nil ? 4 : 0) | (code == nil ? 8 : 0)
     }
