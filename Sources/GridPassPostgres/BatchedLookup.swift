@@ -6,8 +6,10 @@ import Synchronization
 /// sees every change committed (on any node) before it was asked. Look-ups asked while
 /// `maxRunning` queries are out wait for the next one and share it; an idle server asks at once
 /// (one round trip), a busy one asks for tens of keys a round trip. Every waiter is resumed
-/// exactly once: with its value, nil (no row), the query's error, or `CancellationError` when
-/// its task is cancelled first (a request past its deadline while the database is away).
+/// exactly once: with its value, nil (no row), the query's error, `CancellationError` when its
+/// task is cancelled first, or `DatabaseTimeout` at its request's deadline (`DatabaseDeadline`;
+/// a ticker of this lookup runs while such waiters wait). The queries themselves run in tasks of
+/// their own, bound to no request's deadline.
 final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     typealias Waiter = CheckedContinuation<Value?, any Error>
     private struct State {
@@ -15,6 +17,9 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         var waiters: [UInt64: Waiter] = [:]
         var nextID: UInt64 = 0
         var running = 0
+        /// The deadlines of waiters that have one.
+        var deadlines: [UInt64: ContinuousClock.Instant] = [:]
+        var ticking = false
     }
     private let state = Mutex(State())
     private let maxRunning: Int
@@ -33,23 +38,57 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             state.nextID &+= 1
             return state.nextID
         }
+        let deadline = DatabaseDeadline.current
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (waiter: Waiter) in
-                let batch = state.withLock { state -> [(id: UInt64, key: Key)]? in
+                let (batch, startTicker) = state.withLock { state -> ([(id: UInt64, key: Key)]?, Bool) in
                     state.waiters[id] = waiter
                     state.pending.append((id, key))
-                    guard state.running < maxRunning else { return nil }
+                    var startTicker = false
+                    if let deadline {
+                        state.deadlines[id] = deadline
+                        startTicker = !state.ticking
+                        state.ticking = true
+                    }
+                    guard state.running < maxRunning else { return (nil, startTicker) }
                     state.running += 1
-                    return Self.take(&state.pending, maxBatch)
+                    return (Self.take(&state.pending, maxBatch), startTicker)
                 }
-                if let batch { Task { await self.run(batch) } }
+                if let batch { Task { await DatabaseDeadline.$current.withValue(nil) { await self.run(batch) } } }
+                if startTicker { Task { await self.runTicker() } }
                 if Task.isCancelled {  // cancelled before the waiter was there for the handler to find
-                    state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+                    remove(id)?.resume(throwing: CancellationError())
                 }
             }
         } onCancel: {
-            // Whoever removes a waiter resumes it: this handler or the batch, never both.
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+            // Whoever removes a waiter resumes it: this handler, the ticker or the batch, only one.
+            remove(id)?.resume(throwing: CancellationError())
+        }
+    }
+
+    private func remove(_ id: UInt64) -> Waiter? {
+        state.withLock { state in
+            state.deadlines[id] = nil
+            return state.waiters.removeValue(forKey: id)
+        }
+    }
+
+    /// Ends the waits past their deadline with `DatabaseTimeout`, while any waiter has one.
+    private func runTicker() async {
+        while true {
+            try? await Task.sleep(for: .milliseconds(200))
+            let now = ContinuousClock.now
+            let (late, done) = state.withLock { state -> ([Waiter], Bool) in
+                var late: [Waiter] = []
+                for (id, deadline) in state.deadlines where deadline <= now {
+                    state.deadlines[id] = nil
+                    if let waiter = state.waiters.removeValue(forKey: id) { late.append(waiter) }
+                }
+                if state.deadlines.isEmpty { state.ticking = false; return (late, true) }
+                return (late, false)
+            }
+            for waiter in late { waiter.resume(throwing: DatabaseTimeout()) }
+            if done { return }
         }
     }
 
@@ -69,7 +108,10 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             let result: Result<[Key: Value], any Error>
             do { result = .success(try await fetch(keys)) } catch { result = .failure(error) }
             let (waiting, next) = state.withLock { state -> ([(Waiter, Key)], [(id: UInt64, key: Key)]?) in
-                let waiting = batch.compactMap { id, key in state.waiters.removeValue(forKey: id).map { ($0, key) } }
+                let waiting = batch.compactMap { id, key in
+                    state.deadlines[id] = nil
+                    return state.waiters.removeValue(forKey: id).map { ($0, key) }
+                }
                 guard !state.pending.isEmpty else {
                     state.running -= 1
                     return (waiting, nil)

@@ -10,7 +10,10 @@ import Synchronization
 /// outside it.
 public final class PostgresDatabase: Sendable {
     public let url: PostgresURL
-    let client: PostgresClient
+    /// The pool itself: only for the shared queries of `BatchedLookup` (no request's deadline).
+    let pool: PostgresClient
+    /// The pool as repositories use it: bounded by the request's deadline (`DatabaseDeadline`).
+    let client: BoundedClient
     let logger: Logger
     private let runner: Task<Void, Never>
     /// The risk list as this node last read it, with its epoch (`PostgresMigrations.riskEpochV2`):
@@ -47,11 +50,12 @@ public final class PostgresDatabase: Sendable {
         // command is queued before its run loop has started, which is harmless).
         var background = logger
         background.logLevel = .error
-        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-        self.client = client
-        runner = Task { await client.run() }
+        let pool = PostgresClient(configuration: configuration, backgroundLogger: background)
+        self.pool = pool
+        client = BoundedClient(pool: pool)
+        runner = Task { await pool.run() }
         versions = BatchedLookup(maxRunning: 1) { [logger] _ in
-            try await client.rows(ReadVersions(binds: PostgresBindings()), logger: logger).first.map { [0: $0] } ?? [:]
+            try await pool.rows(ReadVersions(binds: PostgresBindings()), logger: logger).first.map { [0: $0] } ?? [:]
         }
     }
 
@@ -79,7 +83,7 @@ public final class PostgresDatabase: Sendable {
     func transaction<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await retryingVictims {
-                try await client.withTransaction(logger: logger) { connection in try await work(connection) }
+                try await client.bounded { try await pool.withTransaction(logger: logger) { connection in try await work(connection) } }
             }
         } catch let error as PostgresTransactionError {
             // The caller's own error (validation, not found) rather than the wrapper.
@@ -130,7 +134,7 @@ public final class PostgresDatabase: Sendable {
         }
         let admin = PostgresDatabase(url, logger: logger)
         defer { admin.close() }
-        try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8'"), logger: logger)
+        try await admin.pool.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8'"), logger: logger)
     }
 }
 
@@ -138,6 +142,7 @@ extension PostgresDatabase {
     /// Whether `error` says that the server cannot be reached (down, restarting, the connection
     /// lost), as opposed to an error of the query itself.
     public static func isUnreachable(_ error: any Error) -> Bool {
+        if error is DatabaseTimeout { return true }
         let unreachable: [PSQLError.Code] = [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed]
         if let error = error as? PSQLError { return unreachable.contains(error.code) }
         // The pool's own errors (e.g. its circuit breaker after failed connection attempts).
@@ -250,11 +255,14 @@ extension PostgresDatabase {
     }
 
     /// Runs one request's work: `Versions` is read at most once for all of it (a node's places
-    /// and keys are checked once a request, not once a look-up). A write of this node that
-    /// changes them forgets that reading (`forgetRequestVersions`), so the request's own later
-    /// reads see its write.
-    public static func perRequest<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
-        try await $requestVersions.withValue(RequestVersions()) { try await body() }
+    /// and keys are checked once a request, not once a look-up), and with `deadline` no wait for
+    /// the database inside it lasts past that moment (`DatabaseDeadline`). A write of this node
+    /// that changes places or keys forgets that reading (`forgetRequestVersions`), so the
+    /// request's own later reads see its write.
+    public static func perRequest<T: Sendable>(deadline: ContinuousClock.Instant? = nil, _ body: () async throws -> T) async rethrows -> T {
+        try await $requestVersions.withValue(RequestVersions()) {
+            try await DatabaseDeadline.$current.withValue(deadline) { try await body() }
+        }
     }
 
     /// After a write that changed places or keys: the request's next look-up reads them again.

@@ -15,7 +15,7 @@ public struct PostgresHealthRepository: HealthRepository {
 
     public init(_ database: PostgresDatabase) {
         self.database = database
-        standings = BatchedLookup { refs in try await Self.readStandings(refs, database) }
+        standings = BatchedLookup(maxRunning: 2) { refs in try await Self.readStandings(refs, database) }
     }
 
     var logger: Logger { database.logger }
