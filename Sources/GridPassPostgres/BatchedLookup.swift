@@ -54,7 +54,7 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
                     state.running += 1
                     return (Self.take(&state.pending, maxBatch), startTicker)
                 }
-                if let batch { Task { await DatabaseDeadline.$current.withValue(nil) { await self.run(batch) } } }
+                if let batch { Task { await Self.unbound { await self.run(batch) } } }
                 if startTicker { Task { await self.runTicker() } }
                 if Task.isCancelled {  // cancelled before the waiter was there for the handler to find
                     remove(id)?.resume(throwing: CancellationError())
@@ -66,10 +66,24 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    /// Removes waiter `id` and, if its key has not been sent yet, its key: a look-up given up
+    /// (a request answered 503) is not sent afterwards (for `newPeople`: not stored).
     private func remove(_ id: UInt64) -> Waiter? {
-        state.withLock { state in
-            state.deadlines[id] = nil
-            return state.waiters.removeValue(forKey: id)
+        state.withLock { state in Self.remove(id, &state) }
+    }
+
+    private static func remove(_ id: UInt64, _ state: inout State) -> Waiter? {
+        state.deadlines[id] = nil
+        guard let waiter = state.waiters.removeValue(forKey: id) else { return nil }
+        if let index = state.pending.firstIndex(where: { $0.id == id }) { state.pending.remove(at: index) }
+        return waiter
+    }
+
+    /// Runs a batch's queries in a task bound to no request: neither the deadline nor the
+    /// per-request reading of versions of the request that happened to start it.
+    private static func unbound(_ work: () async -> Void) async {
+        await DatabaseDeadline.$current.withValue(nil) {
+            await PostgresDatabase.$requestVersions.withValue(nil) { await work() }
         }
     }
 
@@ -81,8 +95,7 @@ final class BatchedLookup<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             let (late, done) = state.withLock { state -> ([Waiter], Bool) in
                 var late: [Waiter] = []
                 for (id, deadline) in state.deadlines where deadline <= now {
-                    state.deadlines[id] = nil
-                    if let waiter = state.waiters.removeValue(forKey: id) { late.append(waiter) }
+                    if let waiter = Self.remove(id, &state) { late.append(waiter) }
                 }
                 if state.deadlines.isEmpty { state.ticking = false; return (late, true) }
                 return (late, false)

@@ -4,7 +4,7 @@ import Synchronization
 
 /// How long a request may wait for the database (CONTRACT §8: while it cannot be reached, a
 /// request answers 503 within seconds, never hangs). Set for a request's work by
-/// `PostgresDatabase.perRequest(deadline:)`; every wait for the database inside it ends by then:
+/// `PostgresDatabase.perRequest(deadline:)`; a wait for the database inside it ends by then:
 ///
 /// - a wait for a shared query (`BatchedLookup`, the scans' and registrations' hot path) is ended
 ///   by its lookup's ticker, without any task of its own;
@@ -13,7 +13,10 @@ import Synchronization
 ///   up waiting for a connection.
 ///
 /// Either way the request gets `DatabaseTimeout`, which `PostgresDatabase.isUnreachable` counts
-/// as the database being away.
+/// as the database being away. Limits: postgres-nio stops waiting for a connection when
+/// cancelled, but not for the answer to a query already sent, so a query on a connection that
+/// goes silent without closing (a frozen host, a partition) waits for TCP to give up; a server
+/// that stops or crashes closes its connections, and those waits end at once.
 public enum DatabaseDeadline {
     @TaskLocal static var current: ContinuousClock.Instant?
 }

@@ -144,7 +144,14 @@ extension PostgresDatabase {
     public static func isUnreachable(_ error: any Error) -> Bool {
         if error is DatabaseTimeout { return true }
         let unreachable: [PSQLError.Code] = [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed]
-        if let error = error as? PSQLError { return unreachable.contains(error.code) }
+        if let error = error as? PSQLError {
+            // The server's own word that it is going away or not there yet: class 08 (connection
+            // exception), 57P01-57P03 (shut down by the operator, after a crash, starting up).
+            if let state = error.serverInfo?[.sqlState], state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) {
+                return true
+            }
+            return unreachable.contains(error.code)
+        }
         // The pool's own errors (e.g. its circuit breaker after failed connection attempts).
         if String(reflecting: type(of: error)).contains("ConnectionPoolError") { return true }
         if let error = error as? PostgresTransactionError {

@@ -105,7 +105,8 @@ enum PostgresMigrations {
         // retries); 'exists' when a person of that place and identity index exists (the node
         // takes the transaction that updates them); 'retry' when the drawn reference or page
         // token was taken (or the person was inserted meanwhile): the node draws again.
-        "DROP FUNCTION gridpass_register_new",
+        // (`gridpass_register_new` of version 2 stays for nodes of the previous release during a
+        // rolling upgrade; this release no longer calls it.)
         """
         CREATE PROCEDURE gridpass_register_batch(
             p_epoch BIGINT[], p_key_max BIGINT[],
@@ -143,21 +144,22 @@ enum PostgresMigrations {
                        CASE WHEN nulls & 8 = 0 THEN expires END
                 FROM ok ORDER BY i
                 ON CONFLICT DO NOTHING
-                RETURNING person.ref
+                RETURNING person.ref, person.me_token
             ), declared AS (
                 INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
                 SELECT ok.ref, ok.day, ok.now_at, 'registration', ok.temperature, ok.symptoms, ok.visited, ok.contact
-                FROM ok JOIN ins ON ins.ref = ok.ref ORDER BY ok.i
+                FROM ok JOIN ins ON ins.ref = ok.ref AND ins.me_token = ok.me ORDER BY ok.i
                 RETURNING id, person_ref, day
             ), regions AS (
                 INSERT INTO declaration_region (declaration_id, person_ref, region, day)
                 SELECT DISTINCT declared.id, declared.person_ref, r, declared.day
-                FROM declared JOIN ok ON ok.ref = declared.person_ref, unnest(string_to_array(nullif(ok.regions, ''), ',')) AS r
+                FROM declared JOIN ok ON ok.ref = declared.person_ref JOIN ins ON ins.ref = ok.ref AND ins.me_token = ok.me,
+                     unnest(string_to_array(nullif(ok.regions, ''), ',')) AS r
             )
             SELECT array_agg(CASE
                 WHEN item.epoch <> current_epoch THEN 'risk'
                 WHEN item.key_max <> current_key THEN 'keys'
-                WHEN EXISTS (SELECT 1 FROM ins WHERE ins.ref = item.ref) THEN 'inserted'
+                WHEN EXISTS (SELECT 1 FROM ins WHERE ins.ref = item.ref AND ins.me_token = item.me) THEN 'inserted'
                 WHEN EXISTS (SELECT 1 FROM person p WHERE p.place_id = item.place AND p.id_index = item.idx) THEN 'exists'
                 ELSE 'retry' END ORDER BY item.i) INTO o_outcomes
             FROM item;

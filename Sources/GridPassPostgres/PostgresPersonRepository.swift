@@ -97,7 +97,9 @@ public struct PostgresPersonRepository: PersonRepository {
                 if let update { health = HealthRecompute.updated(health, with: update) }
                 return (health.person, health)
             case "risk": risks = nil
-            case "keys": try await keys.refreshForSigning()
+            case "keys":  // rotated since this request read the newest key id: read it again
+                PostgresDatabase.forgetRequestVersions()
+                try await keys.refreshForSigning()
             case "retry": continue
             default: return nil  // "exists", or the batch failed
             }
@@ -105,7 +107,7 @@ public struct PostgresPersonRepository: PersonRepository {
         return nil
     }
 
-    /// Stores `rows` in one transaction, answered only once durable (`gridpass_register_batch`), in the order of their place and identity index (two nodes'
+    /// Stores `rows` with one commit, answered only once durable (`gridpass_register_batch`), in the order of their place and identity index (two nodes'
     /// batches lock the same people in the same order). Outcome per row: "inserted", "exists",
     /// "risk", "keys", "retry" (see `gridpass_register_batch`), or "error" when the batch failed for
     /// a reason of its own (each then takes the one-person transaction, which reports its error).
@@ -235,8 +237,10 @@ public struct PostgresPersonRepository: PersonRepository {
     }
 }
 
-/// One new person for `gridpass_register_batch` (element i of its arrays). The
-/// same person is the same reference (drawn afresh for every attempt).
+/// One new person for `gridpass_register_batch` (element i of its arrays), told apart from the
+/// others of a batch by their page token (`me`, 128 random bits): two registrations may draw the
+/// same reference in the same millisecond, and the batch then stores one of them and sends the
+/// other to draw again.
 struct NewPersonRow: Hashable, Sendable {
     let epoch: Int64, keyMax: Int64
     let ref: Data, kind: String, status: String, place: Int64, index: Data, idEnc: Data, phoneEnc: Data
@@ -249,8 +253,8 @@ struct NewPersonRow: Hashable, Sendable {
         (room == nil ? 1 : 0) | (department == nil ? 2 : 0) | (color == nil ? 4 : 0) | (code == nil ? 8 : 0)
     }
 
-    static func == (a: Self, b: Self) -> Bool { a.ref == b.ref }
-    func hash(into hasher: inout Hasher) { hasher.combine(ref) }
+    static func == (a: Self, b: Self) -> Bool { a.me == b.me }
+    func hash(into hasher: inout Hasher) { hasher.combine(me) }
 }
 
 /// `gridpass_register_batch`, prepared: called on its own, it commits the batch and answers the

@@ -14,7 +14,7 @@ import Synchronization
 /// of the moment): a rotation answered on any node is in force at the next request everywhere.
 public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     let database: PostgresDatabase
-    let cache = PlaceCache()
+    let cache = PlacesAtEpoch()
 
     public init(_ database: PostgresDatabase) {
         self.database = database
@@ -207,7 +207,7 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
 
 /// Places as a node read them at one places' epoch (`PostgresPlaceRepository`). A read at a
 /// newer epoch empties it; reads at an older epoch than the cache's neither use nor fill it.
-final class PlaceCache: Sendable {
+final class PlacesAtEpoch: Sendable {
     private struct State {
         var epoch: Int64 = .min
         var byID: [Int64: Place] = [:]

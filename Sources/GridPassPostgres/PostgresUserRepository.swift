@@ -3,9 +3,10 @@ import GridPassCore
 import PostgresNIO
 
 /// Accounts on PostgreSQL (`app_user`): the same contract as `SQLiteUserRepository`. API tokens
-/// are stored only as SHA-256 hashes. Every request with a token reads its account afresh (a
-/// new or removed account is in force at once on every node), shared by the requests of the
-/// moment (`BatchedLookup`).
+/// are stored only as SHA-256 hashes. A token is looked up in the database (a new account works
+/// at once on every node), shared by the requests of the moment (`BatchedLookup`); the server
+/// keeps tokens it found for a minute (`BearerAuthMiddleware`: accounts are never removed or
+/// changed).
 public struct PostgresUserRepository: UserRepository {
     let database: PostgresDatabase
     let byToken: BatchedLookup<Data, UserRecord>

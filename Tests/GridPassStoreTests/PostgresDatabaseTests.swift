@@ -45,13 +45,9 @@ struct PostgresDatabaseTests {
     @Test("a risk change waits for the transactions that read the old list and marks what they wrote; a registration coloured with a node's old copy is refused and coloured again",
           .enabled(if: TestPostgres.url != nil))
     func riskTurns() async throws {
-        let database = try await TestPostgres.fresh()
+        let (database, keys, unit) = try await Self.street()
         defer { database.close() }
-        let keys = try await PostgresKeyRing.open(database, masterKeyFile: try makeTemporaryDirectory().appendingPathComponent("master.key").path)
-        let places = PostgresPlaceRepository(database), people = PostgresPersonRepository(database, keys: keys)
-        let health = PostgresHealthRepository(database)
-        _ = try await places.importPlaces(csv: PlaceStoreTests.street)
-        let unit = try #require(try await places.place(code: "U1")).id
+        let people = PostgresPersonRepository(database, keys: keys), health = PostgresHealthRepository(database)
         let now = PeopleBackendTests.now
         let quiet = try await people.register(PeopleBackendTests.registration(1, placeID: unit, visited: []), now: now,
                                               decide: PeopleBackendTests.decide).person.ref
@@ -86,6 +82,33 @@ struct PostgresDatabaseTests {
         #expect(database.risks.withLock { $0 }?.list == ["420106": .high])
     }
 
+    @Test("a batch of new people in which two drew the same reference stores one of them, with its own declaration, and sends the other to draw again",
+          .enabled(if: TestPostgres.url != nil))
+    func sameReferenceInOneBatch() async throws {
+        let (database, keys, unit) = try await Self.street()
+        defer { database.close() }
+        let ref = Data([1, 2, 3, 4, 5, 6, 7, 8])
+        func row(_ n: UInt8, visited: [String]) -> NewPersonRow {
+            NewPersonRow(epoch: 0, keyMax: Int64(keys.keys().newestID), ref: ref, kind: "resident", status: "active", place: unit,
+                         index: Data(repeating: n, count: 32), idEnc: Data([n]), phoneEnc: Data([n]), name: "人\(n)", room: nil,
+                         department: nil, me: "ME\(n)", now: 1_800_000_000, version: 0, color: nil, reasons: "", code: nil,
+                         day: 20_000, temperature: 36.5, symptoms: "", visited: visited.joined(separator: ","), contact: "none",
+                         regions: visited)
+        }
+        let first = row(1, visited: ["420106"]), second = row(2, visited: ["110105", "310101"])
+        let outcomes = try await PostgresPersonRepository.registerMany(database, [first, second])
+        #expect(Set(outcomes.values) == ["inserted", "retry"])
+        let stored = try #require(outcomes.first { $0.value == "inserted" }?.key)
+        let people = try await database.client.rows("SELECT me_token FROM person WHERE ref = \(ref)") { try $0.get(0, as: String.self) }
+        #expect(people == [stored.me])
+        let regions = try await database.client.rows("SELECT region FROM declaration_region WHERE person_ref = \(ref) ORDER BY region") {
+            try $0.get(0, as: String.self)
+        }
+        #expect(regions == stored.regions)  // the stored person's own declaration, not the other's
+        let declarations = try await database.client.rows("SELECT COUNT(*) FROM declaration WHERE person_ref = \(ref)") { try $0.get(0, as: Int.self) }
+        #expect(declarations == [1])
+    }
+
     @Test("places kept by a node are current at its next read after a change on another node, and within a request after its own write",
           .enabled(if: TestPostgres.url != nil))
     func placesKeptByEpoch() async throws {
@@ -118,13 +141,24 @@ struct PostgresDatabaseTests {
         #expect(seen == 3)
 
         // A read at an older epoch than the memory's neither uses nor fills it.
-        let cache = PlaceCache()
+        let cache = PlacesAtEpoch()
         cache.store([unit], epoch: 5)
         #expect(cache.place(id: unit.id, epoch: 5) == unit && cache.place(code: "U1", epoch: 5) == unit)
         #expect(cache.place(id: unit.id, epoch: 4) == nil)
         cache.store([unit], epoch: 4)
         #expect(cache.place(id: unit.id, epoch: 6) == nil)  // newer: emptied
         #expect(cache.place(id: unit.id, epoch: 5) == nil)
+    }
+}
+
+extension PostgresDatabaseTests {
+    /// A fresh database with its key ring and the test street; the id of unit U1.
+    static func street() async throws -> (PostgresDatabase, PostgresKeyRing, Int64) {
+        let database = try await TestPostgres.fresh()
+        let keys = try await PostgresKeyRing.open(database, masterKeyFile: try makeTemporaryDirectory().appendingPathComponent("master.key").path)
+        let places = PostgresPlaceRepository(database)
+        _ = try await places.importPlaces(csv: PlaceStoreTests.street)
+        return (database, keys, try #require(try await places.place(code: "U1")).id)
     }
 }
 
