@@ -10,7 +10,7 @@ import Synchronization
 /// outside it.
 public final class PostgresDatabase: Sendable {
     public let url: PostgresURL
-    /// The pool itself: only for the shared queries of `BatchedLookup` (no request's deadline).
+    /// The pool itself (reached through `client` and `transaction`).
     let pool: PostgresClient
     /// The pool as repositories use it: bounded by the request's deadline (`DatabaseDeadline`).
     let client: BoundedClient
@@ -52,10 +52,11 @@ public final class PostgresDatabase: Sendable {
         background.logLevel = .error
         let pool = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.pool = pool
-        client = BoundedClient(pool: pool)
+        let client = BoundedClient(pool: pool)
+        self.client = client
         runner = Task { await pool.run() }
         versions = BatchedLookup(maxRunning: 1) { [logger] _ in
-            try await pool.rows(ReadVersions(binds: PostgresBindings()), logger: logger).first.map { [0: $0] } ?? [:]
+            try await client.rows(ReadVersions(binds: PostgresBindings()), logger: logger).first.map { [0: $0] } ?? [:]
         }
     }
 
@@ -243,7 +244,6 @@ struct ReadVersions: HotStatement {
     typealias Row = Versions
     static let sql = "SELECT (SELECT n FROM place_epoch), (SELECT coalesce(max(id), 0) FROM key_ring)"
     let binds: PostgresBindings
-    init(binds: PostgresBindings) { self.binds = binds }
     func decodeRow(_ row: PostgresRow) throws -> Versions {
         let (places, newestKey) = try row.decode((Int64, Int64).self)
         return Versions(places: places, newestKey: newestKey)

@@ -270,7 +270,6 @@ public struct PostgresHealthRepository: HealthRepository {
             FROM person p LEFT JOIN stale_person s ON s.ref = p.ref WHERE p.ref = ANY($1)
             """
         let binds: PostgresBindings
-        init(binds: PostgresBindings) { self.binds = binds }
 
         func decodeRow(_ row: PostgresRow) throws -> (PersonRef, StoredStanding)? {
             let c = Cells(row)

@@ -263,6 +263,5 @@ struct RegisterBatch: HotStatement {
     typealias Row = [String]
     static let sql = "CALL gridpass_register_batch(" + (1...29).map { "$\($0)" }.joined(separator: ", ") + ", NULL)"
     let binds: PostgresBindings
-    init(binds: PostgresBindings) { self.binds = binds }
     func decodeRow(_ row: PostgresRow) throws -> [String] { try row.decode([String].self) }
 }

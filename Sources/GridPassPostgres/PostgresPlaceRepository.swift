@@ -69,10 +69,8 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
 
     public func place(code: String) async throws -> Place? {
         let epoch = try await database.currentVersions().places
-        if let place = cache.place(code: code, epoch: epoch) { return place }
-        let place = try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE code = $1", binds: try binds(code)))
-        cache.store(place.map { [$0] } ?? [], epoch: epoch)
-        return place
+        return try await place(cache.place(code: code, epoch: epoch), epoch: epoch,
+                               else: PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE code = $1", binds: try binds(code)))
     }
 
     public func place(id: Int64) async throws -> Place? {
@@ -80,8 +78,14 @@ public struct PostgresPlaceRepository: PlaceRepository, SettingsRepository {
     }
 
     func place(id: Int64, epoch: Int64) async throws -> Place? {
-        if let place = cache.place(id: id, epoch: epoch) { return place }
-        let place = try await first(PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE id = $1", binds: try binds(id)))
+        try await place(cache.place(id: id, epoch: epoch), epoch: epoch,
+                        else: PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM place WHERE id = $1", binds: try binds(id)))
+    }
+
+    /// `kept` when memory had the place at `epoch`, else the row of `query`, kept from now on.
+    private func place(_ kept: Place?, epoch: Int64, else query: @autoclosure () throws -> PostgresQuery) async throws -> Place? {
+        if let kept { return kept }
+        let place = try await first(try query())
         cache.store(place.map { [$0] } ?? [], epoch: epoch)
         return place
     }

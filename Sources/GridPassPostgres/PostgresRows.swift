@@ -54,21 +54,17 @@ struct PostgresRowError: Error, CustomStringConvertible {
 }
 
 /// A hot statement prepared once per connection (PostgreSQL parses and plans it once; each use
-/// sends only its values). The values come from a `PostgresQuery` written with interpolation
-/// like every other statement, in the order of `sql`'s placeholders (their count is checked in
-/// debug builds).
+/// sends only its values): `binds`, in the order of `sql`'s placeholders (their count is checked
+/// in debug builds).
 protocol HotStatement: PostgresPreparedStatement {
     var binds: PostgresBindings { get }
-    init(binds: PostgresBindings)
 }
 
 extension HotStatement {
-    init(_ query: PostgresQuery) {
-        assert(query.binds.count == Self.sql.filter { $0 == "$" }.count, "\(Self.self): \(query.binds.count) values for \(Self.sql)")
-        self.init(binds: query.binds)
+    func makeBindings() throws -> PostgresBindings {
+        assert(binds.count == Self.sql.filter { $0 == "$" }.count, "\(Self.self): \(binds.count) values for \(Self.sql)")
+        return binds
     }
-
-    func makeBindings() throws -> PostgresBindings { binds }
 }
 
 extension PostgresClient {
