@@ -30,10 +30,11 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
 
         // MARK: - Thin Swift owners of the C libraries
         .target(name: "GridPassCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "QRImaging", dependencies: ["CQRencode", "CPNG"], swiftSettings: swiftSettings),
+        .target(name: "QRImaging", dependencies: ["CQRencode", "CPNG", "CZBar"], swiftSettings: swiftSettings),
 
         // MARK: - Domain, persistence, HTTP, CLI
         .target(name: "GridPassResources", path: "Resources",
@@ -75,7 +76,7 @@ let package = Package(
         // MARK: - Tests
         .target(name: "GridPassTestSupport", dependencies: ["GridPassPostgres"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "GridPassCryptoTests", dependencies: ["GridPassCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "QRImagingTests", dependencies: ["QRImaging", "GridPassTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "QRImagingTests", dependencies: ["QRImaging", "GridPassTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "GridPassCoreTests", dependencies: ["GridPassCore"], exclude: ["Vectors"], swiftSettings: swiftSettings),
         .testTarget(name: "GridPassStoreTests", dependencies: ["GridPassStore", "GridPassPostgres", "GridPassCore", "GridPassTestSupport"],
                     swiftSettings: swiftSettings),

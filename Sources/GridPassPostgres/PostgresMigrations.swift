@@ -15,6 +15,27 @@ enum PostgresMigrations {
         ("1-schema", schemaV1),
         ("2-risk-epoch", riskEpochV2),
         ("3-place-epoch-batches", placeEpochV3),
+        ("4-guard-signin", guardSignInV4),
+    ]
+
+    /// Issue 15: guard sign-in links and sessions (SQLite: migration 10-guard-signin).
+    static let guardSignInV4: [String] = [
+        """
+        CREATE TABLE guard_signin (
+            id BIGSERIAL PRIMARY KEY,
+            checkpoint_place_id BIGINT NOT NULL REFERENCES place(id),
+            link_hash BYTEA UNIQUE,
+            session_hash BYTEA UNIQUE,
+            user_name TEXT,
+            created_by BIGINT,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            used_at BIGINT,
+            session_expires_at BIGINT,
+            revoked_at BIGINT
+        )
+        """,
+        "CREATE INDEX guard_signin_checkpoint ON guard_signin(checkpoint_place_id)",
     ]
 
     /// Risk changes and the writers that colour codes with the risk list take turns

@@ -50,6 +50,9 @@ public struct PostgresStaffRepository: StaffRepository {
         try await database.transaction { connection in
             try await connection.query("DELETE FROM staff_session WHERE expires_at <= \(now)", logger: database.logger)
             try await connection.query("""
+                DELETE FROM guard_signin WHERE GREATEST(expires_at, COALESCE(session_expires_at, 0)) < \(now - GuardSignIn.keptAfterEnd)
+                """, logger: database.logger)
+            try await connection.query("""
                 DELETE FROM login_throttle WHERE window_start < \(throttlesOlderThan) AND (locked_until IS NULL OR locked_until <= \(now))
                 """, logger: database.logger)
         }

@@ -96,6 +96,7 @@ enum Migrations {
         m.registerMigration("9-stale-people") { db in
             try db.execute(sql: "CREATE TABLE stale_person (ref BLOB PRIMARY KEY) WITHOUT ROWID")
         }
+        registerNobodyLeftOut(&m)
         return m
     }
 }

@@ -43,6 +43,9 @@ public struct SQLiteStaffRepository: StaffRepository {
     public func purgeStaleSessions(now: Int64, throttlesOlderThan: Int64) async throws {
         try await db.write { db in
             try db.execute(sql: "DELETE FROM staff_session WHERE expires_at <= ?", arguments: [now])
+            // Guard sign-ins are kept 30 days past their end: a link opened late still says why it fails.
+            try db.execute(sql: "DELETE FROM guard_signin WHERE MAX(expires_at, COALESCE(session_expires_at, 0)) < ?",
+                           arguments: [now - GuardSignIn.keptAfterEnd])
             try db.execute(sql: "DELETE FROM login_throttle WHERE window_start < ? AND (locked_until IS NULL OR locked_until <= ?)",
                            arguments: [throttlesOlderThan, now])
         }

@@ -104,16 +104,21 @@ public enum PNGEncoder {
 
 /// Reads PNG files back into 8-bit grey pixels (used by tests and to check output).
 public enum PNGDecoder {
+    public struct TooLarge: Error { public let width: Int, height: Int }
     public struct Image: Sendable {
         public let width: Int, height: Int
         public let gray: [UInt8]
     }
 
-    public static func decodeGray(_ data: [UInt8]) throws -> Image {
+    /// Grey pixels of a PNG; `maxPixels` refuses larger images before their pixels are read.
+    public static func decodeGray(_ data: [UInt8], maxPixels: Int = .max) throws -> Image {
         var image = CPNG_image(0, 0, 0)
         defer { png_image_free(&image) }
         let began = data.withUnsafeBytes { CPNG_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
         guard began != 0 else { throw PNGEncoder.Error(message: "not a readable PNG") }
+        guard Int(image.width) * Int(image.height) <= maxPixels else {
+            throw TooLarge(width: Int(image.width), height: Int(image.height))
+        }
         image.format = CPNG_FORMAT_GRAY()
         var buffer = [UInt8](repeating: 0, count: CPNG_IMAGE_SIZE(&image))
         let finished = buffer.withUnsafeMutableBytes { CPNG_finish_read(&image, $0.baseAddress, 0) }

@@ -16,6 +16,8 @@ public struct FieldError: Error, Sendable, Equatable, Codable {
         case notInList = "not_in_list"
         case consentRequired = "consent_required"
         case tooLong = "too_long"
+        case notAnImage = "not_an_image"
+        case noCode = "no_code"
     }
 
     public let field: String

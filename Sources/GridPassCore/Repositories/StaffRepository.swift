@@ -41,6 +41,21 @@ public protocol StaffRepository: Sendable {
     /// Deletes expired sessions and sign-in throttles that no longer matter.
     func purgeStaleSessions(now: Int64, throttlesOlderThan: Int64) async throws
 
+    // MARK: Guard sign-in (CONTRACT §11; `GuardSignIn`)
+    /// Stores a sign-in link (its secret only as `linkHash`) for a checkpoint.
+    func createGuardLink(linkHash: [UInt8], checkpointPlaceID: Int64, createdBy: Int64?, now: Int64, expiresAt: Int64) async throws
+    /// Opens the link once, atomically: when it is unused, unexpired and not revoked, marks it used
+    /// and stores the session `sessionHash` with it; otherwise says why not and stores nothing.
+    func redeemGuardLink(linkHash: [UInt8], sessionHash: [UInt8], now: Int64, sessionExpiresAt: Int64) async throws -> GuardSignIn.Redemption
+    /// Stores a session of a guard account that signed in with its password.
+    func createGuardSession(sessionHash: [UInt8], checkpointPlaceID: Int64, userName: String, now: Int64, expiresAt: Int64) async throws
+    /// The session with that hash if it is live (not expired at `now`, not revoked).
+    func guardSession(sessionHash: [UInt8], now: Int64) async throws -> GuardSignIn.Session?
+    /// Revokes every unused link and every live session of a checkpoint; returns how many.
+    func revokeGuardSignIns(checkpointPlaceID: Int64, now: Int64) async throws -> Int
+    /// Ends one session (a guard's "sign out").
+    func endGuardSession(sessionHash: [UInt8], now: Int64) async throws
+
     // MARK: Sign-in throttle (per account)
     func loginThrottle(account: String) async throws -> LoginThrottle
     /// Applies `change` to the stored state in one transaction and returns the new state

@@ -14,6 +14,8 @@ public struct AuditEntry: Sendable, Equatable {
         case rotate
         case print
         case export
+        case guardLink = "guard_link"
+        case guardRevoke = "guard_revoke"
     }
 
     /// Row id (0 before it is stored).

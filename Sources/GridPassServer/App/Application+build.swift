@@ -44,7 +44,7 @@ func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: Sca
     if services.data == nil {  // PostgreSQL: 503 while the database cannot be reached (CONTRACT §8)
         router.add(middleware: DatabaseAvailabilityMiddleware(deadline: config.unavailableAfter))
     }
-    router.add(middleware: BearerAuthMiddleware(users: services.users))
+    router.add(middleware: BearerAuthMiddleware(users: services.users, staff: services.staff, places: services.places))
     router.get("/healthz") { _, _ in
         if services.data == nil { _ = try await services.places.count() }  // the database answers
         return "ok\n"

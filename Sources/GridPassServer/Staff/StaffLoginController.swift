@@ -42,16 +42,41 @@ struct StaffLoginController: Sendable {
         guard CSRFToken.matches(expected: request.cookies[StaffSessions.loginCookieName]?.value, submitted: form[CSRFToken.field]) else {
             return try loginPage(request, next: next, name: name, error: s["login_expired"], status: .forbidden)
         }
+        let user: UserRecord
+        switch try await checkPassword(name: name, password: form["password"] ?? "", context: context, now: now) {
+        case .locked(let until):
+            return try loginPage(request, next: next, name: name, error: s.fill("login_locked", ["time": StaffClock.clock(until)]),
+                                 status: .tooManyRequests)
+        case .failed(let remaining):
+            var error = s["login_bad"]
+            if remaining <= 2 { error += (language == .en ? " " : "") + s.fill("login_remaining", ["n": String(remaining)]) }
+            return try loginPage(request, next: next, name: name, error: error, status: .unauthorized)
+        case .success(let found):
+            user = found
+        }
+        var response = Response(status: .seeOther, headers: [.location: Self.safeNext(next) ?? Self.home(user)])
+        response.setCookie(try await env.sessions.create(for: user, now: now))
+        response.setCookie(env.sessions.clearing(StaffSessions.loginCookieName))
+        try await env.audit(.loginSuccess, by: user, target: "user:" + user.name, context: context, now: now)
+        return response
+    }
+
+    enum PasswordCheck {
+        case success(UserRecord)
+        case locked(until: Int64)
+        case failed(remaining: Int)
+    }
+
+    /// Checks a name and password against the lockouts (per account, shared by every node; per
+    /// address, per node), bcrypt and the audit log: the staff sign-in form and the guard page's
+    /// sign-in both come through here. Success is audited as a login.
+    func checkPassword(name: String, password: String, context: AppRequestContext, now: Int64) async throws -> PasswordCheck {
         let address = context.clientAddress ?? "unknown"
         let accountState = try await env.services.staff.loginThrottle(account: name)
         for decision in [env.addresses.check(address, now: now), accountState.check(now: now, policy: .account)] {
-            if case .locked(let until) = decision {
-                return try loginPage(request, next: next, name: name, error: s.fill("login_locked", ["time": StaffClock.clock(until)]),
-                                     status: .tooManyRequests)
-            }
+            if case .locked(let until) = decision { return .locked(until: until) }
         }
         let user = name.isEmpty ? nil : try await env.services.users.user(name: name)
-        let password = form["password"] ?? ""
         let hash = user?.passwordHash
         let verified = Bcrypt.verify(password, hash: hash ?? Self.decoyHash) && hash != nil && !password.isEmpty
         guard let user, verified else {
@@ -62,21 +87,11 @@ struct StaffLoginController: Sendable {
                                 target: "user:" + (name.isEmpty ? "?" : name),
                                 detail: lockedUntil.map { "locked until " + StaffClock.time($0) } ?? "failure \(state.failures)",
                                 context: context, now: now)
-            if let lockedUntil {
-                return try loginPage(request, next: next, name: name, error: s.fill("login_locked", ["time": StaffClock.clock(lockedUntil)]),
-                                     status: .tooManyRequests)
-            }
-            var error = s["login_bad"]
-            let remaining = LoginThrottle.Policy.account.maxFailures - state.failures
-            if remaining <= 2 { error += (language == .en ? " " : "") + s.fill("login_remaining", ["n": String(remaining)]) }
-            return try loginPage(request, next: next, name: name, error: error, status: .unauthorized)
+            if let lockedUntil { return .locked(until: lockedUntil) }
+            return .failed(remaining: LoginThrottle.Policy.account.maxFailures - state.failures)
         }
         _ = try await env.services.staff.updateLoginThrottle(account: name) { _ in .fresh }
-        var response = Response(status: .seeOther, headers: [.location: Self.safeNext(next) ?? Self.home(user)])
-        response.setCookie(try await env.sessions.create(for: user, now: now))
-        response.setCookie(env.sessions.clearing(StaffSessions.loginCookieName))
-        try await env.audit(.loginSuccess, by: user, target: "user:" + user.name, context: context, now: now)
-        return response
+        return .success(user)
     }
 
     func logout(_ r: StaffRequest) async throws -> Response {

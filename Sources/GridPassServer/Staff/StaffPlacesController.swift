@@ -86,6 +86,10 @@ struct StaffPlacesController: Sendable {
             values["doors"] = s.fill("doors_count", ["n": String(doors)])
         }
         if node.kind == .grid, r.user.role != .hr { values["coverage"] = "/staff/coverage/\(node.code)" }
+        if node.kind == .checkpoint, r.user.role == .admin || r.user.role == .staff {
+            values["guardSignIn"] = ["print": "/staff/places/\(node.code)/guard-signin", "revoke": "/staff/places/\(node.code)/guard-signin/revoke"]
+        }
+        if let revoked = r.query("revoked") { values["notice"] = s.fill("signin_revoked", ["n": String(revoked.prefix(9))]) }
         if r.query("rotated") != nil { values["notice"] = s.fill("rotate_done", ["n": String(node.posterSerial)]) }
         // The people registered right here (a unit, a building without units, an enterprise).
         if [.unit, .building, .enterprise].contains(node.kind), !hasUnits {

@@ -13,5 +13,6 @@ enum StaffRoutes {
         StaffPersonController(env: env).addRoutes(to: router)
         StaffRiskController(env: env).addRoutes(to: router)
         StaffAuditController(env: env).addRoutes(to: router)
+        GuardSignInController(env: env).addRoutes(to: router)
     }
 }

@@ -78,6 +78,11 @@ enum StaffStrings {
         "action_login": "登录", "action_login_failed": "登录失败", "action_login_locked": "登录被锁定", "action_logout": "退出",
         "action_reveal": "查看敏感信息", "action_approve": "审核通过", "action_reject": "审核退回", "action_flag": "人工标记",
         "action_risk": "风险地区", "action_rotate": "更换海报", "action_print": "打印海报", "action_export": "导出名单",
+        "action_guard_link": "打印保安登录码", "action_guard_revoke": "撤销保安登录",
+        "signin_title": "保安扫码登录", "signin_print": "打印保安登录码", "signin_revoke": "撤销本卡口全部保安登录",
+        "signin_note": "保安用手机相机扫描此码即可登录本卡口的扫码页面。此码只能使用一次，有效至 {{until}}；每次打印都会生成新码。",
+        "signin_revoke_confirm": "撤销本卡口所有未使用的登录码和已登录的保安？", "signin_revoked": "已撤销 {{n}} 个登录。",
+        "signin_not_checkpoint": "只有卡口才能打印保安登录码。", "signin_print_now": "打印",
     ]
 
     static let en: [String: String] = [
@@ -158,5 +163,10 @@ enum StaffStrings {
         "action_logout": "signed out", "action_reveal": "revealed", "action_approve": "approved", "action_reject": "rejected",
         "action_flag": "flagged", "action_risk": "risk list", "action_rotate": "replaced poster", "action_print": "printed posters",
         "action_export": "exported list",
+        "action_guard_link": "printed guard sign-in", "action_guard_revoke": "revoked guard sign-ins",
+        "signin_title": "Guard sign-in QR", "signin_print": "Print guard sign-in QR", "signin_revoke": "Revoke every guard sign-in here",
+        "signin_note": "A guard scans this code with the phone's camera to open this checkpoint's scanning page signed in. It works once, until {{until}}; every print makes a new code.",
+        "signin_revoke_confirm": "Revoke every unused sign-in code and every signed-in guard of this checkpoint?", "signin_revoked": "{{n}} sign-ins revoked.",
+        "signin_not_checkpoint": "Only a checkpoint has guard sign-in codes.", "signin_print_now": "Print",
     ]
 }
