@@ -176,7 +176,8 @@ extension PostgresDatabase {
         ("place", "place"), ("setting", "setting"), ("app_user", "user"), ("person", "person"), ("declaration", "declaration"),
         ("declaration_region", "declaration_region"), ("flag", "flag"), ("risk_region", "risk_region"),
         ("stale_person", "stale_person"), ("scan", "scan"), ("staff_session", "staff_session"),
-        ("login_throttle", "login_throttle"), ("audit", "audit"),
+        ("login_throttle", "login_throttle"), ("audit", "audit"), ("guard_signin", "guard_signin"),
+        ("health_card", "health_card"), ("appeal", "appeal"),
     ]
 
     /// Copies whole tables into this (empty) database in ONE transaction, ids kept (posters and
@@ -223,7 +224,7 @@ extension PostgresDatabase {
                 }
                 counts[table] = copied
             }
-            for table in ["place", "app_user", "declaration", "flag", "scan", "audit"] {
+            for table in ["place", "app_user", "declaration", "flag", "scan", "audit", "guard_signin", "health_card", "appeal"] {
                 try await connection.query(PostgresQuery(unsafeSQL: """
                     SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)
                     """), logger: logger)

@@ -39,7 +39,7 @@ public struct PostgresHealthRepository: HealthRepository {
                                        coalesce(array_agg(symptoms ORDER BY id), '{}') AS symptoms,
                                        coalesce(array_agg(visited ORDER BY id), '{}') AS visited,
                                        coalesce(array_agg(contact ORDER BY id), '{}') AS contacts
-                                FROM declaration WHERE person_ref = person.ref) d
+                                FROM declaration WHERE person_ref = person.ref AND struck_at IS NULL) d
             CROSS JOIN LATERAL (SELECT coalesce(array_agg(kind ORDER BY id), '{}') AS kinds,
                                        coalesce(array_agg(day ORDER BY id), '{}') AS days
                                 FROM flag WHERE person_ref = person.ref) f
@@ -114,21 +114,21 @@ public struct PostgresHealthRepository: HealthRepository {
         return after
     }
 
-    public func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64) async throws {
+    public func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64, enteredBy: Int64?) async throws {
         try await database.transaction { connection in
-            try await Self.insertDeclaration(connection, logger: logger, ref: ref, declaration, source: "report", now: now)
+            try await Self.insertDeclaration(connection, logger: logger, ref: ref, declaration, source: "report", now: now, enteredBy: enteredBy)
         }
     }
 
     /// A declaration and its regions (the rows a risk change searches).
     static func insertDeclaration(_ connection: PostgresConnection, logger: Logger, ref: PersonRef, _ d: HealthDeclaration,
-                                  source: String, now: Int64) async throws {
+                                  source: String, now: Int64, enteredBy: Int64? = nil) async throws {
         let key = Data(ref.bytes)
         let day = Day(unixSeconds: now).number
         let ids = try await connection.rows("""
-            INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
+            INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact, entered_by)
             VALUES (\(key), \(day), \(now), \(source), \(d.temperature), \(d.symptoms.map(\.rawValue).joined(separator: ",")),
-                    \(d.visited.joined(separator: ",")), \(d.contact.rawValue))
+                    \(d.visited.joined(separator: ",")), \(d.contact.rawValue), \(enteredBy))
             RETURNING id
             """, logger: logger) { try $0.get(0, as: Int64.self) }
         guard let id = ids.first else { throw PostgresRowError("a declaration was not inserted") }

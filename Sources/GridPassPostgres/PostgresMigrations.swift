@@ -16,6 +16,40 @@ enum PostgresMigrations {
         ("2-risk-epoch", riskEpochV2),
         ("3-place-epoch-batches", placeEpochV3),
         ("4-guard-signin", guardSignInV4),
+        ("5-cards-appeals", cardsAppealsV5),
+    ]
+
+    /// Issue 15: health cards, reports entered by staff, appeals (SQLite: 11-cards-appeals).
+    static let cardsAppealsV5: [String] = [
+        """
+        CREATE TABLE health_card (
+            id BIGSERIAL PRIMARY KEY,
+            person_ref BYTEA NOT NULL REFERENCES person(ref) ON DELETE CASCADE,
+            card_hash BYTEA NOT NULL UNIQUE,
+            created_at BIGINT NOT NULL,
+            created_by BIGINT,
+            revoked_at BIGINT
+        )
+        """,
+        "CREATE INDEX health_card_person ON health_card(person_ref)",
+        "ALTER TABLE declaration ADD COLUMN entered_by BIGINT",
+        "ALTER TABLE declaration ADD COLUMN struck_at BIGINT",
+        """
+        CREATE TABLE appeal (
+            id BIGSERIAL PRIMARY KEY,
+            person_ref BYTEA NOT NULL REFERENCES person(ref) ON DELETE CASCADE,
+            reason TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            decided_at BIGINT,
+            decided_by BIGINT,
+            decided_by_name TEXT,
+            decision_reason TEXT
+        )
+        """,
+        "CREATE INDEX appeal_person ON appeal(person_ref, id)",
+        "CREATE UNIQUE INDEX appeal_one_open ON appeal(person_ref) WHERE status = 'open'",
+        "CREATE INDEX appeal_open ON appeal(status, id)",
     ]
 
     /// Issue 15: guard sign-in links and sessions (SQLite: migration 10-guard-signin).

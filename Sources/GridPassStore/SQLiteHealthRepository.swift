@@ -31,7 +31,7 @@ public struct SQLiteHealthRepository: HealthRepository {
             FROM person WHERE ref = ?
             """), arguments: [key]) else { return nil }
         let declarations = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT day, temperature, symptoms, visited, contact FROM declaration WHERE person_ref = ? ORDER BY id
+            SELECT day, temperature, symptoms, visited, contact FROM declaration WHERE person_ref = ? AND struck_at IS NULL ORDER BY id
             """), arguments: [key]).map { d in
             Declaration(day: Day(number: d[0]), temperature: d[1], symptoms: HealthReasonCoding.list(d[2]), visited: HealthReasonCoding.list(d[3]), contact: d[4])
         }
@@ -97,9 +97,9 @@ public struct SQLiteHealthRepository: HealthRepository {
     }
 
 
-    public func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64) async throws {
+    public func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64, enteredBy: Int64?) async throws {
         try await writer.write { db in
-            try SQLitePersonRepository.insertDeclaration(db, ref: ref, declaration, source: "report", now: now)
+            try SQLitePersonRepository.insertDeclaration(db, ref: ref, declaration, source: "report", now: now, enteredBy: enteredBy)
         }
     }
 

@@ -98,12 +98,14 @@ public struct SQLitePersonRepository: PersonRepository {
 
     // MARK: - Rows
 
-    static func insertDeclaration(_ db: Database, ref: PersonRef, _ d: HealthDeclaration, source: String, now: Int64) throws {
+    static func insertDeclaration(_ db: Database, ref: PersonRef, _ d: HealthDeclaration, source: String, now: Int64,
+                                  enteredBy: Int64? = nil) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO declaration (person_ref, day, at, source, temperature, symptoms, visited, contact, entered_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [Data(ref.bytes), Day(unixSeconds: now).number, now, source, d.temperature,
-                             d.symptoms.map(\.rawValue).joined(separator: ","), d.visited.joined(separator: ","), d.contact.rawValue])
+                             d.symptoms.map(\.rawValue).joined(separator: ","), d.visited.joined(separator: ","), d.contact.rawValue,
+                             enteredBy])
         let id = db.lastInsertedRowID
         for region in Set(d.visited) {
             try db.cachedStatement(sql: "INSERT INTO declaration_region (declaration_id, person_ref, region, day) VALUES (?, ?, ?, ?)")

@@ -88,7 +88,8 @@ public protocol HealthRepository: Sendable {
     /// stores the update it returns (if any); clears the person's stale mark. Returns the record
     /// as stored afterwards.
     func apply(_ ref: PersonRef, decide: @escaping HealthDecision) async throws -> HealthRecord?
-    func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64) async throws
+    /// A daily report; `enteredBy` is the staff user who entered it for the person (nil: the person).
+    func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64, enteredBy: Int64?) async throws
     func addFlag(_ ref: PersonRef, kind: StaffFlagKind, by userID: Int64?, now: Int64) async throws
     func riskList() async throws -> [String: RiskLevel]
     /// In ONE transaction: sets (or with nil removes) a region's risk level and marks stale
@@ -113,4 +114,32 @@ public protocol HealthRepository: Sendable {
     func logScans(_ scans: [ScanRecord]) async throws
     /// Deletes scan logs and daily reports older than `before`; returns how many rows went.
     func purge(before: Int64) async throws -> Int
+
+    // MARK: Health cards (CONTRACT §11, `HealthCard`)
+    /// In one transaction: revokes the person's cards and stores the new one's hash.
+    func issueCard(_ ref: PersonRef, cardHash: [UInt8], by userID: Int64?, now: Int64) async throws
+    func card(hash: [UInt8]) async throws -> StoredCard?
+
+    // MARK: Appeals (CONTRACT §11, `AppealRecord`)
+    /// Opens an appeal; `AppealError.alreadyOpen` when the person has one open (nothing stored).
+    func openAppeal(_ ref: PersonRef, reason: String, now: Int64) async throws -> AppealRecord
+    /// The person's appeals, newest first.
+    func appeals(of ref: PersonRef) async throws -> [AppealRecord]
+    /// Appeals of people registered at one of `placeIDs` (all places when nil), oldest first.
+    func appeals(placeIDs: [Int64]?, status: AppealRecord.Status?) async throws -> [AppealListing]
+    func appeal(id: Int64) async throws -> AppealRecord?
+    /// The person's declarations, oldest first (struck ones included).
+    func declarations(of ref: PersonRef) async throws -> [StoredDeclaration]
+    /// In ONE transaction: checks that the appeal is open and the declarations are its person's,
+    /// strikes them and removes the regions (`correction`, upheld only), stores the decision, and
+    /// recomputes the person with `decide` as `apply` does. Throws `AppealError` with nothing stored.
+    func decideAppeal(id: Int64, upheld: Bool, reason: String, by userID: Int64?, name: String, correction: AppealCorrection,
+                      now: Int64, decide: @escaping HealthDecision) async throws -> (AppealRecord, HealthRecord?)
+}
+
+extension HealthRepository {
+    /// A report of the person themself.
+    public func addReport(_ ref: PersonRef, _ declaration: HealthDeclaration, now: Int64) async throws {
+        try await addReport(ref, declaration, now: now, enteredBy: nil)
+    }
 }

@@ -16,6 +16,14 @@ public struct AuditEntry: Sendable, Equatable {
         case export
         case guardLink = "guard_link"
         case guardRevoke = "guard_revoke"
+        /// A registration made by staff on the person's behalf (consent given in person).
+        case assist
+        case card
+        /// A daily report entered by staff for the person.
+        case report
+        case appeal
+        case appealUpheld = "appeal_upheld"
+        case appealDismissed = "appeal_dismissed"
     }
 
     /// Row id (0 before it is stored).

@@ -63,6 +63,6 @@ func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: Sca
     CheckpointPage(services: services).addRoutes(to: router)
     RegionController(services: services).addRoutes(to: router)
     ReviewController(services: services, intake: intake).addRoutes(to: router)
-    StaffRoutes.add(to: router, services: services, codes: codes, publicURL: config.effectivePublicURL)
+    StaffRoutes.add(to: router, services: services, codes: codes, intake: intake, publicURL: config.effectivePublicURL)
     return router
 }

@@ -59,7 +59,9 @@ public struct VerifyService: Sendable {
     }
 
     /// Verifies `payload` at `checkpoint` (nil: signature and status only) and logs the scan.
+    /// A printed health card (`HealthCard`) answers as the person's current code would.
     public func verify(_ payload: String, at checkpoint: PlacePath?, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Outcome {
+        if HealthCard.isCard(payload) { return try await verifyCard(payload, at: checkpoint, now: now) }
         let keyRing = services.keyRing
         var code = HealthCode.verify(payload, keys: keyRing.keys(), now: now)
         if case .failure(.unknownKey) = code {  // a key rotated by a CLI command (or another node) a moment ago
@@ -80,5 +82,30 @@ public struct VerifyService: Sendable {
         try await log(ScanRecord(checkpointID: checkpoint?.place.id, person: standing == nil ? nil : ref,
                                                      result: verdict.result.rawValue, reason: verdict.reason, at: now))
         return Outcome(verdict: verdict, maskedName: name, place: placeName, checkedAt: now)
+    }
+
+    /// A card: unknown → `not_found`, replaced by a newer card → `revoked`; otherwise the person's
+    /// current code, brought up to date as their page would (colour, status, time), is verified in
+    /// its place — the same decision and the same log as a scanned code.
+    func verifyCard(_ text: String, at checkpoint: PlacePath?, now: Int64) async throws -> Outcome {
+        let card = try await services.health.card(hash: try HealthCard.hash(text))
+        var refusal: String?
+        var current: String?
+        if let card, card.revokedAt == nil {
+            let codes = HealthCodeService(services: services, codeTTL: try await services.codeTTL())
+            if let record = try await codes.refresh(card.person, now: now) {
+                current = record.code?.payload
+                if current == nil { refusal = "revoked" }  // no longer active (a rejected worker): the card does not pass
+            } else {
+                refusal = "not_found"
+            }
+        } else {
+            refusal = card == nil ? "not_found" : "revoked"
+        }
+        if let current { return try await verify(current, at: checkpoint, now: now) }
+        let verdict = Verdict(.invalid, refusal ?? "not_found")
+        services.metrics.verified(verdict)
+        try await log(ScanRecord(checkpointID: checkpoint?.place.id, person: nil, result: verdict.result.rawValue, reason: verdict.reason, at: now))
+        return Outcome(verdict: verdict, maskedName: nil, place: nil, checkedAt: now)
     }
 }

@@ -13,6 +13,8 @@ struct IntakeService: Sendable {
         case invalid(FieldErrors, door: PlacePath)
         /// The token names no door where people register (unknown, replaced, or a checkpoint).
         case noForm(PosterLookup)
+        /// A staff registration on someone's behalf by a user whose scope does not cover the door.
+        case forbidden
     }
 
     /// The kind of person who registers at a door, or nil where nobody registers (a checkpoint).
@@ -24,9 +26,21 @@ struct IntakeService: Sendable {
         }
     }
 
-    func register(token: String, fields: [String: FieldValue], source: InputSource, now: Date = Date()) async throws -> Outcome {
+    /// Registers at the door of a poster token; with `assistedBy`, a staff user registers the
+    /// person on their behalf (CONTRACT §11): their scope must cover the door, and the consent is
+    /// recorded in the audit log as given in person to them.
+    func register(token: String, fields: [String: FieldValue], source: InputSource, assistedBy: UserRecord? = nil,
+                  address: String? = nil, now: Date = Date()) async throws -> Outcome {
         let lookup = try await PosterLookup.resolve(token, services: services)
-        guard case .door(let door) = lookup, let kind = Self.personKind(at: door) else { return .noForm(lookup) }
+        guard case .door(let door) = lookup, Self.personKind(at: door) != nil else { return .noForm(lookup) }
+        return try await register(at: door, fields: fields, source: source, assistedBy: assistedBy, address: address, now: now)
+    }
+
+    /// The same at a door in hand (the staff pages' form for a place).
+    func register(at door: PlacePath, fields: [String: FieldValue], source: InputSource, assistedBy: UserRecord? = nil,
+                  address: String? = nil, now: Date = Date()) async throws -> Outcome {
+        guard let kind = Self.personKind(at: door) else { return .noForm(.door(door)) }
+        if let staff = assistedBy, !(staff.role == .admin || staff.role == .staff) || !Access.covers(staff, door) { return .forbidden }
         let unix = Int64(now.timeIntervalSince1970)
         let result = RegistrationValidator.validate(fields, kind: kind, rooms: door.place.rooms, regions: services.regions,
                                                     source: source, today: CalendarDate(unixSeconds: unix))
@@ -48,6 +62,10 @@ struct IntakeService: Sendable {
                     messageZH: "该身份证号已在此处用其他手机号登记。请使用原手机号，或联系网格员修改。")]), door: door)
             }
             services.metrics.registered(kind, created: created)
+            if let staff = assistedBy {
+                try await services.staff.addAudit(AuditEntry(at: unix, userID: staff.id, userName: staff.name, action: .assist,
+                    target: "person:" + person.id, detail: "consent given in person to staff \(staff.name) · \(door.place.code)", address: address))
+            }
             return .registered(person, code: record?.code, created: created)
         }
     }

@@ -19,7 +19,11 @@ struct RegistrationController: Sendable {
                 message: "token must be the poster token (a string) of the door where the person registers.",
                 messageZH: "token 应为登记地点海报上的令牌（字符串）。")]))
         }
-        switch try await intake.register(token: token, fields: fields, source: .json) {
+        // With a bearer token: staff registering someone on their behalf (CONTRACT §11).
+        let staff = request.headers[.authorization] == nil ? nil : try context.requireUser()
+        switch try await intake.register(token: token, fields: fields, source: .json, assistedBy: staff, address: context.clientAddress) {
+        case .forbidden:
+            throw APIError(.forbidden, code: "forbidden", message: "only staff whose scope covers this door may register people there on their behalf")
         case .registered(let person, let code, let created):
             return Response.json(bytes: intake.json(person, code: code), status: created ? .created : .ok)
         case .invalid(let errors, _):

@@ -8,7 +8,7 @@ enum RegistrationForm {
     static let contacts = ["none", "secondary", "close"]
 
     static func render(_ door: PlacePath, kind: PersonKind, action: String, submitted: [String: FieldValue] = [:],
-                       errors: FieldErrors? = nil, language: Language, pages: Pages) throws -> Response {
+                       errors: FieldErrors? = nil, language: Language, pages: Pages, assisted: [String: String]? = nil) throws -> Response {
         let t = language.strings
         let text: (String) -> String = { submitted[$0].map(Self.text) ?? "" }
         let chosen = Set(Self.list(submitted["symptoms"]))
@@ -20,7 +20,7 @@ enum RegistrationForm {
             messages[field] = messages[field].map { $0 + " " + message } ?? message
         }
         let contact = text("contact")
-        let values: [String: Any] = [
+        var values: [String: Any] = [
             "title": t[kind == .resident ? "form_resident" : "form_worker"]!,
             "fullName": door.fullName, "action": action,
             "isResident": kind == .resident, "isWorker": kind == .worker,
@@ -34,6 +34,8 @@ enum RegistrationForm {
             "contacts": contacts.map { ["value": $0, "label": t["contact_" + $0] ?? $0, "checked": $0 == contact] as [String: Any] },
             "errors": messages, "hasErrors": !messages.isEmpty,
         ]
+        // A grid worker registering someone on their behalf (the staff form): a banner, the form's CSRF token.
+        if let assisted { values["assisted"] = assisted }
         return try pages.page("register", values, language: language, status: errors == nil ? .ok : .unprocessableContent)
     }
 

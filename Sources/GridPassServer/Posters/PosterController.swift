@@ -46,6 +46,8 @@ struct PosterController: Sendable {
         case .noForm(let lookup):
             if case .door(let door) = lookup { return try await checkpointPage(door, language: language) }
             return try problemPage(lookup, language: language)
+        case .forbidden:  // only a staff registration on someone's behalf is refused so; the form is nobody's
+            return try problemPage(.unknown, language: language)
         }
     }
 

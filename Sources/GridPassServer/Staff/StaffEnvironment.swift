@@ -40,12 +40,14 @@ struct StaffEnvironment: Sendable {
         let now = Int64(Date().timeIntervalSince1970)
         let loaded = try await sessions.load(request, now: now)
         var form: [String: String] = [:]
+        var formBody = ""
         if post {
             let body: ByteBuffer
             do { body = try await request.body.collect(upTo: Self.maxForm) } catch {
                 return try message(.contentTooLarge, title: "413", body: "表单内容过大 / The form is too large.", language: language, session: loaded?.session)
             }
-            form = Self.fields(String(buffer: body))
+            formBody = String(buffer: body)
+            form = Self.fields(formBody)
             guard let loaded, CSRFToken.matches(expected: loaded.session.csrf, submitted: form[CSRFToken.field]) else {
                 let s = StaffText(language)
                 return try message(.forbidden, title: s["csrf_title"], body: s["csrf_body"], language: language, session: loaded?.session)
@@ -53,7 +55,7 @@ struct StaffEnvironment: Sendable {
         }
         guard let loaded else { return Self.toLogin(request) }
         let staffRequest = StaffRequest(request: request, context: context, session: loaded.session, idHash: loaded.idHash,
-                                        language: language, form: form, now: now)
+                                        language: language, form: form, formBody: formBody, now: now)
         guard roles.contains(loaded.session.user.role) else { return try failurePage(.forbidden, staffRequest) }
         do {
             return try await handler(staffRequest)
@@ -166,6 +168,8 @@ struct StaffRequest: Sendable {
     let language: Language
     /// The fields of a form (its CSRF token already checked); empty for GET.
     let form: [String: String]
+    /// The form's body as sent (repeated fields such as check boxes: `FormBody.fields`).
+    var formBody: String = ""
     let now: Int64
 
     var user: UserRecord { session.user }

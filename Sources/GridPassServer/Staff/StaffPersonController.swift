@@ -21,6 +21,8 @@ struct StaffPersonController: Sendable {
         let (person, path) = try await env.personInScope(r.context.parameters.get("id") ?? "", r)
         var notice: String?
         if let flag = r.query("flagged").flatMap({ StaffFlagKind(rawValue: String($0)) }) { notice = r.s.fill("flag_done", ["flag": r.s.flag(flag)]) }
+        if r.query("reported") != nil { notice = r.s["report_entered"] }
+        if r.query("registered") != nil { notice = r.s["registered_done"] }
         return try await page(person, path, revealed: [:], notice: notice, r)
     }
 
@@ -62,11 +64,14 @@ struct StaffPersonController: Sendable {
             if let value = revealed[field] { row["value"] = value } else { row["hidden"] = true }
             return row
         }
-        let declarations = (record?.declarations ?? []).suffix(7).reversed().map { d in
-            ["day": s.day(d.day, today: today), "temperature": String(format: "%.1f", d.temperature),
-             "symptoms": d.symptoms.map { r.language.strings[$0] ?? $0 }.joined(separator: "、").ifEmpty(s["none"]),
-             "visited": d.visited.map { env.services.regions.fullName($0) ?? $0 }.joined(separator: "、").ifEmpty(s["none"]),
-             "contact": r.language.strings["contact_" + d.contact] ?? d.contact, "today": d.day == today] as [String: Any]
+        // Every stored declaration (struck ones marked), the newest seven.
+        let declarations = try await env.services.health.declarations(of: person.ref).suffix(7).reversed().map { d in
+            let day = Day(unixSeconds: d.at)
+            return ["day": s.day(day, today: today), "temperature": String(format: "%.1f", d.temperature),
+                    "symptoms": d.symptoms.map { r.language.strings[$0] ?? $0 }.joined(separator: "、").ifEmpty(s["none"]),
+                    "visited": d.visited.map { env.services.regions.fullName($0) ?? $0 }.joined(separator: "、").ifEmpty(s["none"]),
+                    "contact": r.language.strings["contact_" + d.contact] ?? d.contact, "today": day == today,
+                    "byStaff": d.enteredBy != nil, "struck": d.struckAt != nil, "id": d.id] as [String: Any]
         }
         let flags = (record?.flags ?? []).reversed().map { ["flag": s.flag($0.kind), "day": $0.day.iso] }
         var values: [String: Any] = [
@@ -78,6 +83,9 @@ struct StaffPersonController: Sendable {
             "fields": fields, "declarations": Array(declarations), "hasDeclarations": !declarations.isEmpty,
             "flags": Array(flags), "hasFlags": !flags.isEmpty,
             "mayFlag": r.user.role == .admin || r.user.role == .staff, "flagAction": base + "/flags",
+            "cardAction": base + "/card", "reportAction": base + "/report",
+            "symptomChoices": RegistrationForm.symptoms.map { ["code": $0, "label": r.language.strings[$0] ?? $0] },
+            "contactChoices": RegistrationForm.contacts.map { ["value": $0, "label": r.language.strings["contact_" + $0] ?? $0] },
             "flagKinds": StaffFlagKind.allCases.map { ["value": $0.rawValue, "label": s.flag($0)] },
             "registeredAt": StaffClock.time(person.createdAt),
         ]

@@ -86,6 +86,9 @@ struct StaffPlacesController: Sendable {
             values["doors"] = s.fill("doors_count", ["n": String(doors)])
         }
         if node.kind == .grid, r.user.role != .hr { values["coverage"] = "/staff/coverage/\(node.code)" }
+        if node.isDoor(hasUnits: hasUnits), IntakeService.personKind(at: path) != nil, r.user.role == .admin || r.user.role == .staff {
+            values["assist"] = "/staff/places/\(node.code)/register"
+        }
         if node.kind == .checkpoint, r.user.role == .admin || r.user.role == .staff {
             values["guardSignIn"] = ["print": "/staff/places/\(node.code)/guard-signin", "revoke": "/staff/places/\(node.code)/guard-signin/revoke"]
         }

@@ -4,7 +4,8 @@ import Hummingbird
 /// The staff web pages under `/staff` (CONTRACT §7): sign-in, places and posters, the review
 /// queue, coverage per grid, people, risk and flags, the audit log.
 enum StaffRoutes {
-    static func add(to router: Router<AppRequestContext>, services: AppServices, codes: HealthCodeService, publicURL: String) {
+    static func add(to router: Router<AppRequestContext>, services: AppServices, codes: HealthCodeService, intake: IntakeService,
+                    publicURL: String) {
         let env = StaffEnvironment(services: services, codes: codes, publicURL: publicURL)
         StaffLoginController(env: env).addRoutes(to: router)
         StaffPlacesController(env: env).addRoutes(to: router)
@@ -14,5 +15,6 @@ enum StaffRoutes {
         StaffRiskController(env: env).addRoutes(to: router)
         StaffAuditController(env: env).addRoutes(to: router)
         GuardSignInController(env: env).addRoutes(to: router)
+        AssistedController(env: env, intake: intake).addRoutes(to: router)
     }
 }
