@@ -21,7 +21,8 @@ struct PersonalPage: Sendable {
         return try await page(person, request: request)
     }
 
-    func page(_ person: PersonRecord, request: Request, submitted: [String: FieldValue] = [:], errors: FieldErrors? = nil) async throws -> Response {
+    func page(_ person: PersonRecord, request: Request, submitted: [String: FieldValue] = [:], errors: FieldErrors? = nil,
+              appealError: String? = nil) async throws -> Response {
         let language = Language(request)
         let t = language.strings
         let record = try await codes.refresh(person.ref)
@@ -48,6 +49,15 @@ struct PersonalPage: Sendable {
                 "hasReasons": !(record?.reasons ?? []).isEmpty,
             ] as [String: Any]
         }
+        // Appeals (CONTRACT §11): the person's own, and the form while none is open.
+        let appeals = try await services.health.appeals(of: person.ref)
+        values["appeals"] = appeals.map { a in
+            ["reason": a.reason, "status": t["appeal_status_" + a.status.rawValue] ?? a.status.rawValue, "statusCode": a.status.rawValue,
+             "decision": a.decisionReason ?? ""] as [String: Any]
+        }
+        values["hasAppeals"] = !appeals.isEmpty
+        values["mayAppeal"] = person.status == .active && !appeals.contains { $0.status == .open }
+        if let appealError { values["appealError"] = appealError }
         return try services.pages.page("me", values, language: language, status: errors == nil ? .ok : .unprocessableContent)
     }
 }

@@ -16,5 +16,6 @@ enum StaffRoutes {
         StaffAuditController(env: env).addRoutes(to: router)
         GuardSignInController(env: env).addRoutes(to: router)
         AssistedController(env: env, intake: intake).addRoutes(to: router)
+        AppealController(env: env).addRoutes(to: router)
     }
 }
