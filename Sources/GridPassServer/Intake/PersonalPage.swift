@@ -52,8 +52,10 @@ struct PersonalPage: Sendable {
         // Appeals (CONTRACT §11): the person's own, and the form while none is open.
         let appeals = try await services.health.appeals(of: person.ref)
         values["appeals"] = appeals.map { a in
-            ["reason": a.reason, "status": t["appeal_status_" + a.status.rawValue] ?? a.status.rawValue, "statusCode": a.status.rawValue,
-             "decision": a.decisionReason ?? ""] as [String: Any]
+            var row: [String: Any] = ["reason": a.reason, "status": t["appeal_status_" + a.status.rawValue] ?? a.status.rawValue,
+                                      "statusCode": a.status.rawValue]
+            if let decision = a.decisionReason { row["decision"] = decision }
+            return row
         }
         values["hasAppeals"] = !appeals.isEmpty
         values["mayAppeal"] = person.status == .active && !appeals.contains { $0.status == .open }

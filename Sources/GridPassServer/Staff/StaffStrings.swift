@@ -92,8 +92,8 @@ enum StaffStrings {
         "report_enter": "代录今日健康申报", "report_entered": "已代录健康申报。", "registered_done": "已代为登记。",
         "entered_by_staff": "工作人员代录", "struck": "已撤销（申诉）",
         "signin_title": "保安扫码登录", "signin_print": "打印保安登录码", "signin_revoke": "撤销本卡口全部保安登录",
-        "signin_note": "保安用手机相机扫描此码即可登录本卡口的扫码页面。此码只能使用一次，有效至 {{until}}；每次打印都会生成新码。",
-        "signin_revoke_confirm": "撤销本卡口所有未使用的登录码和已登录的保安？", "signin_revoked": "已撤销 {{n}} 个登录。",
+        "signin_note": "保安用手机相机扫描此码即可登录本卡口的扫码页面。此码只能使用一次，有效至 {until}；每次打印都会生成新码。",
+        "signin_revoke_confirm": "撤销本卡口所有未使用的登录码和已登录的保安？", "signin_revoked": "已撤销 {n} 个登录。",
         "signin_not_checkpoint": "只有卡口才能打印保安登录码。", "signin_print_now": "打印",
     ]
 
@@ -189,8 +189,8 @@ enum StaffStrings {
         "report_enter": "Enter today's report for them", "report_entered": "Report entered.", "registered_done": "Registered on their behalf.",
         "entered_by_staff": "entered by staff", "struck": "struck (appeal)",
         "signin_title": "Guard sign-in QR", "signin_print": "Print guard sign-in QR", "signin_revoke": "Revoke every guard sign-in here",
-        "signin_note": "A guard scans this code with the phone's camera to open this checkpoint's scanning page signed in. It works once, until {{until}}; every print makes a new code.",
-        "signin_revoke_confirm": "Revoke every unused sign-in code and every signed-in guard of this checkpoint?", "signin_revoked": "{{n}} sign-ins revoked.",
+        "signin_note": "A guard scans this code with the phone's camera to open this checkpoint's scanning page signed in. It works once, until {until}; every print makes a new code.",
+        "signin_revoke_confirm": "Revoke every unused sign-in code and every signed-in guard of this checkpoint?", "signin_revoked": "{n} sign-ins revoked.",
         "signin_not_checkpoint": "Only a checkpoint has guard sign-in codes.", "signin_print_now": "Print",
     ]
 }

@@ -130,4 +130,28 @@ struct GuardSignInTests {
             #expect(try await client.json(.get, "/api/v1/me", token: token).0 == .unauthorized)
         }
     }
+
+    @Test("the staff pages print the sign-in QR (a working link, its end filled in) and revoke it", arguments: Backend.all)
+    func staffPages(_ backend: Backend) async throws {
+        try await TestApp(backend: backend).test { client, services in
+            try await StaffUsers.add(services)
+            let browser = StaffBrowser(client)
+            try await browser.login("root", StaffUsers.password)
+            let place = try await browser.get("/staff/places/CP-DJ-E")
+            #expect(place.body.contains("/staff/places/CP-DJ-E/guard-signin"))
+            let sheet = try await browser.submit("/staff/places/CP-DJ-E/guard-signin", [:], tokenFrom: place)
+            #expect(sheet.status == .ok && sheet.body.contains("<svg") && !sheet.body.contains("{until}") && !sheet.body.contains("{2"))
+            let url = try #require(sheet.body.firstMatch(of: /http:\/\/127\.0\.0\.1:8080(\/checkpoint\/signin\/gpl_[A-Z2-7]{32})/)).1
+            #expect(Self.handedToken(try await client.page(String(url)).1) != nil)
+            let revoked = try await browser.submit("/staff/places/CP-DJ-E/guard-signin/revoke", [:], tokenFrom: place)
+            #expect(revoked.status == .seeOther)
+            let after = try await browser.get(try #require(revoked.location))
+            #expect(after.body.contains("已撤销 1 个登录"))
+            // A grid's staff does not cover the community's gate.
+            let grid = StaffBrowser(client)
+            try await grid.login("grid1", StaffUsers.password)
+            let page = try await grid.get("/staff")
+            #expect(try await grid.submit("/staff/places/CP-DJ-E/guard-signin", [:], tokenFrom: page).status == .forbidden)
+        }
+    }
 }
