@@ -177,7 +177,8 @@ extension PostgresDatabase {
         ("declaration_region", "declaration_region"), ("flag", "flag"), ("risk_region", "risk_region"),
         ("stale_person", "stale_person"), ("scan", "scan"), ("staff_session", "staff_session"),
         ("login_throttle", "login_throttle"), ("audit", "audit"), ("guard_signin", "guard_signin"),
-        ("health_card", "health_card"), ("appeal", "appeal"),
+        ("health_card", "health_card"), ("appeal", "appeal"), ("notice", "notice"), ("notice_read", "notice_read"),
+        ("problem", "problem"), ("visitor", "visitor"),
     ]
 
     /// Copies whole tables into this (empty) database in ONE transaction, ids kept (posters and
@@ -224,7 +225,7 @@ extension PostgresDatabase {
                 }
                 counts[table] = copied
             }
-            for table in ["place", "app_user", "declaration", "flag", "scan", "audit", "guard_signin", "health_card", "appeal"] {
+            for table in ["place", "app_user", "declaration", "flag", "scan", "audit", "guard_signin", "health_card", "appeal", "notice", "problem", "visitor"] {
                 try await connection.query(PostgresQuery(unsafeSQL: """
                     SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)
                     """), logger: logger)

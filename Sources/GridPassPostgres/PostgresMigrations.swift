@@ -17,6 +17,71 @@ enum PostgresMigrations {
         ("3-place-epoch-batches", placeEpochV3),
         ("4-guard-signin", guardSignInV4),
         ("5-cards-appeals", cardsAppealsV5),
+        ("6-grid-channel", gridChannelV6),
+    ]
+
+    /// Issue 16: notices and their reads, problem reports, visitors (SQLite: 12-grid-channel).
+    static let gridChannelV6: [String] = [
+        """
+        CREATE TABLE notice (
+            id BIGSERIAL PRIMARY KEY,
+            place_id BIGINT NOT NULL REFERENCES place(id),
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            urgent BIGINT NOT NULL,          -- 0 or 1, as in SQLite (gridpass migrate copies it)
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT,
+            created_by BIGINT,
+            created_by_name TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX notice_place ON notice(place_id, id)",
+        """
+        CREATE TABLE notice_read (
+            notice_id BIGINT NOT NULL REFERENCES notice(id) ON DELETE CASCADE,
+            person_ref BYTEA NOT NULL REFERENCES person(ref) ON DELETE CASCADE,
+            at BIGINT NOT NULL,
+            PRIMARY KEY (notice_id, person_ref)
+        )
+        """,
+        """
+        CREATE TABLE problem (
+            id BIGSERIAL PRIMARY KEY,
+            place_id BIGINT NOT NULL REFERENCES place(id),
+            grid_id BIGINT,
+            person_ref BYTEA REFERENCES person(ref) ON DELETE SET NULL,
+            phone_box BYTEA,
+            category TEXT NOT NULL,
+            text TEXT NOT NULL,
+            photo BYTEA,
+            status TEXT NOT NULL,
+            answer TEXT,
+            created_at BIGINT NOT NULL,
+            answered_at BIGINT,
+            answered_by BIGINT,
+            answered_by_name TEXT,
+            closed_at BIGINT
+        )
+        """,
+        "CREATE INDEX problem_place ON problem(place_id, id)",
+        "CREATE INDEX problem_person ON problem(person_ref)",
+        """
+        CREATE TABLE visitor (
+            id BIGSERIAL PRIMARY KEY,
+            host_ref BYTEA NOT NULL REFERENCES person(ref) ON DELETE CASCADE,
+            community_id BIGINT NOT NULL REFERENCES place(id),
+            name TEXT NOT NULL,
+            phone_index BYTEA NOT NULL,
+            phone_box BYTEA NOT NULL,
+            arrival INTEGER NOT NULL,
+            until_day INTEGER NOT NULL,
+            days INTEGER NOT NULL,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX visitor_community ON visitor(community_id, until_day)",
+        "CREATE INDEX visitor_phone ON visitor(phone_index)",
+        "CREATE INDEX visitor_host ON visitor(host_ref)",
     ]
 
     /// Issue 15: health cards, reports entered by staff, appeals (SQLite: 11-cards-appeals).

@@ -97,6 +97,7 @@ enum Migrations {
             try db.execute(sql: "CREATE TABLE stale_person (ref BLOB PRIMARY KEY) WITHOUT ROWID")
         }
         registerNobodyLeftOut(&m)
+        registerChannel(&m)
         return m
     }
 }

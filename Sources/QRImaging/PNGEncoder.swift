@@ -44,22 +44,31 @@ public enum PNGEncoder {
             format = CPNG_FORMAT_RGB_COLORMAP()
         }
         let pixels = rasterize(matrix, scale: scale, quietZone: quietZone, dark: dark, light: light)
+        return try write(pixels, width: side, height: side, format: format, colormap: colormap)
+    }
 
-        var image = CPNG_image(UInt32(side), UInt32(side), format)
-        if !colormap.isEmpty { image.colormap_entries = 2 }
+    /// A greyscale PNG of 8-bit pixels (a photo re-encoded without its metadata).
+    public static func encodeGray(_ pixels: [UInt8], width: Int, height: Int) throws -> [UInt8] {
+        guard width > 0, height > 0, pixels.count == width * height else { throw Error(message: "pixels do not match the size") }
+        return try write(pixels, width: width, height: height, format: CPNG_FORMAT_GRAY(), colormap: [])
+    }
+
+    static func write(_ pixels: [UInt8], width: Int, height: Int, format: png_uint_32, colormap: [UInt8]) throws -> [UInt8] {
+        var image = CPNG_image(UInt32(width), UInt32(height), format)
+        if !colormap.isEmpty { image.colormap_entries = UInt32(colormap.count / 3) }
         defer { png_image_free(&image) }
         // libpng writes into an uninitialised scratch buffer sized by an upper bound of the
-        // compressed size (it reports the exact need if that is too small); only the few hundred
-        // bytes of the PNG are copied out. (Zero-filling a buffer of the bound, a third of a
-        // megabyte per poster at 300 dpi, cost about 16 % of the poster time in page faults.)
-        var capacity = side * side + side * 8 + 4096
+        // compressed size (it reports the exact need if that is too small); only the bytes of
+        // the PNG are copied out. (Zero-filling a buffer of the bound, a third of a megabyte per
+        // poster at 300 dpi, cost about 16 % of the poster time in page faults.)
+        var capacity = width * height + height * 8 + 4096
         for _ in 0..<2 {
             var size = png_alloc_size_t(capacity)
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
             defer { scratch.deallocate() }
             let ok = pixels.withUnsafeBytes { px in
                 colormap.withUnsafeBytes { cm in
-                    CPNG_write_to_memory(&image, scratch.baseAddress, &size, px.baseAddress, Int32(side),
+                    CPNG_write_to_memory(&image, scratch.baseAddress, &size, px.baseAddress, Int32(width),
                                          colormap.isEmpty ? nil : cm.baseAddress)
                 }
             }
@@ -108,6 +117,12 @@ public enum PNGDecoder {
     public struct Image: Sendable {
         public let width: Int, height: Int
         public let gray: [UInt8]
+
+        public init(width: Int, height: Int, gray: [UInt8]) {
+            self.width = width
+            self.height = height
+            self.gray = gray
+        }
     }
 
     /// Grey pixels of a PNG; `maxPixels` refuses larger images before their pixels are read.

@@ -26,14 +26,21 @@ public enum QRDecoder {
 
     /// The texts of every QR code in the image (empty when there is none).
     public static func decode(_ bytes: [UInt8]) throws(Failure) -> [String] {
+        let image = try gray(bytes)
+        return image.gray.withUnsafeBytes { scan(format: CZBar_fourcc_Y800(), width: image.width, height: image.height, data: $0) }
+    }
+
+    /// The image's 8-bit grey pixels (PNG through libpng, JPEG through libzbar's libjpeg
+    /// converter); only what the pixels say, none of the file's metadata.
+    public static func gray(_ bytes: [UInt8]) throws(Failure) -> PNGDecoder.Image {
         switch kind(of: bytes) {
-        case .png?: return try decodePNG(bytes)
-        case .jpeg?: return try decodeJPEG(bytes)
+        case .png?: return try grayPNG(bytes)
+        case .jpeg?: return try grayJPEG(bytes)
         case nil: throw .notAnImage
         }
     }
 
-    static func decodePNG(_ bytes: [UInt8]) throws(Failure) -> [String] {
+    static func grayPNG(_ bytes: [UInt8]) throws(Failure) -> PNGDecoder.Image {
         let image: PNGDecoder.Image
         do {
             image = try PNGDecoder.decodeGray(bytes, maxPixels: maxPixels)
@@ -43,25 +50,27 @@ public enum QRDecoder {
             throw .notAnImage
         }
         guard image.width > 0, image.height > 0 else { throw .notAnImage }
-        return image.gray.withUnsafeBytes { scan(format: CZBar_fourcc_Y800(), width: image.width, height: image.height, data: $0) }
+        return image
     }
 
-    static func decodeJPEG(_ bytes: [UInt8]) throws(Failure) -> [String] {
+    static func grayJPEG(_ bytes: [UInt8]) throws(Failure) -> PNGDecoder.Image {
         guard let (width, height) = jpegSize(bytes), width > 0, height > 0 else { throw .notAnImage }
         guard width * height <= maxPixels else { throw .tooManyPixels(width: width, height: height) }
-        let found: [String]? = bytes.withUnsafeBytes { raw in
+        let pixels: [UInt8]? = bytes.withUnsafeBytes { raw in
             guard let jpeg = zbar_image_create() else { return nil }
             defer { zbar_image_destroy(jpeg) }
             zbar_image_set_format(jpeg, CZBar_fourcc_JPEG())
             zbar_image_set_size(jpeg, UInt32(width), UInt32(height))
             zbar_image_set_data(jpeg, raw.baseAddress, UInt(raw.count), nil)
             // libzbar decodes the JPEG with libjpeg (its error handler returns instead of exiting).
-            guard let gray = zbar_image_convert(jpeg, CZBar_fourcc_Y800()) else { return nil }
+            guard let gray = zbar_image_convert(jpeg, CZBar_fourcc_Y800()), let data = zbar_image_get_data(gray) else { return nil }
             defer { zbar_image_destroy(gray) }
-            return symbols(in: gray)
+            let count = Int(zbar_image_get_data_length(gray))
+            guard count >= width * height else { return nil }
+            return Array(UnsafeRawBufferPointer(start: data, count: width * height))
         }
-        guard let found else { throw .notAnImage }
-        return found
+        guard let pixels else { throw .notAnImage }
+        return PNGDecoder.Image(width: width, height: height, gray: pixels)
     }
 
     /// Scans 8-bit grey pixels.

@@ -9,6 +9,8 @@ public struct Rules: Sendable {
     public let lookbackDays: Int
     /// The non-green levels, most severe first.
     public let levels: [Level]
+    /// How many days ahead a visitor must be announced (CONTRACT §10; the article: "提前两天").
+    public let visitorNoticeDays: Int
 
     public struct Level: Sendable {
         public let color: HealthColor
@@ -52,11 +54,12 @@ extension Rules {
         let parsed: JSONValue
         do { parsed = try JSONParser.parse(json) } catch { throw RulesError(error.message) }
         let root = try RulesNode(value: parsed, path: "")
-        let fields = try root.object(allowed: ["version", "description", "lookback_days", "red", "yellow"])
+        let fields = try root.object(allowed: ["version", "description", "lookback_days", "red", "yellow", "visitor_notice_days"])
         let version = try fields.required("version")
         guard case .number(1, true) = version.value else { throw version.error("this server reads version 1 only") }
         _ = try fields.optional("description")?.string()
         lookbackDays = try fields.required("lookback_days").integer(in: 1...366)
+        visitorNoticeDays = try fields.optional("visitor_notice_days")?.integer(in: 0...30) ?? 2
         var codes = Set<String>()
         levels = try [HealthColor.red, .yellow].map { (color) throws(RulesError) in
             try Self.level(color, fields.required(color.rawValue), codes: &codes)

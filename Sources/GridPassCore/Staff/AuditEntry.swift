@@ -24,6 +24,13 @@ public struct AuditEntry: Sendable, Equatable {
         case appeal
         case appealUpheld = "appeal_upheld"
         case appealDismissed = "appeal_dismissed"
+        case notice
+        /// The list of people who have not read a notice (masked names and doors).
+        case noticeUnread = "notice_unread"
+        case problemAnswer = "problem_answer"
+        case problemClose = "problem_close"
+        /// Visitors shown to a guard or staff (masked names, hosts' doors).
+        case visitorLookup = "visitor_lookup"
     }
 
     /// Row id (0 before it is stored).

@@ -18,6 +18,8 @@ public struct AppServices: Sendable {
     public let health: any HealthRepository
     /// Staff sessions, sign-in throttles, the audit log and the staff pages' lists.
     public let staff: any StaffRepository
+    /// Notices, problem reports, visitors (the grid's channel, CONTRACT §10).
+    public let channel: any ChannelRepository
     public let keyRing: any KeyRingStore
     public let regions: RegionTable
     /// The rules that colour codes: the server's `--rules` file, remembered in the data
@@ -63,7 +65,7 @@ public struct AppServices: Sendable {
             let rules = try await loadRules(choice, settings: places, health: health)
             return AppServices(data: nil, places: places, settings: places, people: PostgresPersonRepository(database, keys: keyRing),
                                users: PostgresUserRepository(database), health: health, staff: PostgresStaffRepository(database),
-                               keyRing: keyRing, regions: try regionTable(), rules: rules, pages: try await Pages.load(),
+                               channel: PostgresChannelRepository(database), keyRing: keyRing, regions: try regionTable(), rules: rules, pages: try await Pages.load(),
                                stats: PostgresStats(database), placeCache: PlaceCache(places: places))
         }
     }
@@ -78,7 +80,8 @@ public struct AppServices: Sendable {
         let rules = try await loadRules(choice, settings: store.places, health: store.health)
         let regions = try regionTable()
         return AppServices(data: data, places: store.places, settings: store.places, people: store.people,
-                           users: store.users, health: store.health, staff: SQLiteStaffRepository(db), keyRing: keyRing,
+                           users: store.users, health: store.health, staff: SQLiteStaffRepository(db),
+                           channel: SQLiteChannelRepository(db), keyRing: keyRing,
                            regions: regions,
                            rules: rules, pages: try await Pages.load(), stats: SQLiteStats(db),
                            placeCache: PlaceCache(places: store.places))

@@ -60,6 +60,29 @@ struct PersonalPage: Sendable {
         values["hasAppeals"] = !appeals.isEmpty
         values["mayAppeal"] = person.status == .active && !appeals.contains { $0.status == .open }
         if let appealError { values["appealError"] = appealError }
+        // The grid's channel (CONTRACT §10): notices, problem reports, visitors.
+        let now = Int64(Date().timeIntervalSince1970)
+        let notices = try await ChannelService(services: services).notices(for: person, now: now)
+        values["notices"] = notices.map { n in
+            ["href": "/me/\(person.meToken)/notices/\(n.notice.id)", "title": n.notice.title, "unread": !n.read, "urgent": n.notice.urgent,
+             "at": Day(unixSeconds: n.notice.createdAt).iso] as [String: Any]
+        }
+        values["hasNotices"] = !notices.isEmpty
+        values["unreadCount"] = notices.filter { !$0.read }.count
+        let problems = try await services.channel.problems(of: person.ref)
+        values["problems"] = problems.map { p in
+            var row: [String: Any] = ["category": t["cat_" + p.category.rawValue] ?? p.category.rawValue, "text": p.text,
+                                      "status": t["pstatus_" + p.status.rawValue] ?? p.status.rawValue]
+            if let answer = p.answer { row["answer"] = answer }
+            return row
+        }
+        values["hasProblems"] = !problems.isEmpty
+        values["categories"] = ProblemCategory.allCases.map { ["value": $0.rawValue, "label": t["cat_" + $0.rawValue] ?? $0.rawValue] }
+        let visitors = try await services.channel.visitors(of: person.ref)
+        values["visitors"] = visitors.map { ["name": $0.name, "arrival": $0.arrival.iso, "until": $0.until.iso] }
+        values["hasVisitors"] = !visitors.isEmpty
+        values["mayAnnounce"] = person.status == .active && person.kind == .resident
+        values["earliestArrival"] = Day(unixSeconds: now).advanced(by: services.rules.visitorNoticeDays).iso
         return try services.pages.page("me", values, language: language, status: errors == nil ? .ok : .unprocessableContent)
     }
 }

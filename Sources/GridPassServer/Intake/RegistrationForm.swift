@@ -36,6 +36,7 @@ enum RegistrationForm {
         ]
         // A grid worker registering someone on their behalf (the staff form): a banner, the form's CSRF token.
         if let assisted { values["assisted"] = assisted }
+        values["categories"] = ProblemCategory.allCases.map { ["value": $0.rawValue, "label": t["cat_" + $0.rawValue] ?? $0.rawValue] }
         return try pages.page("register", values, language: language, status: errors == nil ? .ok : .unprocessableContent)
     }
 

@@ -17,5 +17,7 @@ enum StaffRoutes {
         GuardSignInController(env: env).addRoutes(to: router)
         AssistedController(env: env, intake: intake).addRoutes(to: router)
         AppealController(env: env).addRoutes(to: router)
+        ChannelController(env: env).addRoutes(to: router)
+        ChannelPages(env: env).addRoutes(to: router)
     }
 }
