@@ -32,7 +32,9 @@ extension TestClientProtocol {
 struct OpenAPITests {
     /// The router's routes that are HTML pages, not the JSON API: the only ones the document leaves out.
     static func isPage(_ path: String) -> Bool {
-        ["/checkpoint", "/checkpoint/signin/{secret}", "/cards/{secret}", "/me/{token}", "/r/{token}", "/R/{token}"].contains(path) || path == "/staff" || path.hasPrefix("/staff/")
+        // "/R/{token}/problems": the upper-case twin of /r/{token}/problems (poster QR codes are upper case).
+        ["/checkpoint", "/checkpoint/signin/{secret}", "/cards/{secret}", "/me/{token}/notices/{id}", "/R/{token}/problems",
+         "/me/{token}", "/r/{token}", "/R/{token}"].contains(path) || path == "/staff" || path.hasPrefix("/staff/")
     }
 
     @Test("it is OpenAPI 3.1 with info and paths; every $ref resolves; path parameters and security schemes are declared", arguments: Backend.all)
