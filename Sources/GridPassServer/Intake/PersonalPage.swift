@@ -68,7 +68,8 @@ struct PersonalPage: Sendable {
              "at": Day(unixSeconds: n.notice.createdAt).iso] as [String: Any]
         }
         values["hasNotices"] = !notices.isEmpty
-        values["unreadCount"] = notices.filter { !$0.read }.count
+        let unread = notices.filter { !$0.read }.count
+        if unread > 0 { values["unreadCount"] = unread }
         let problems = try await services.channel.problems(of: person.ref)
         values["problems"] = problems.map { p in
             var row: [String: Any] = ["category": t["cat_" + p.category.rawValue] ?? p.category.rawValue, "text": p.text,
