@@ -31,10 +31,12 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        // Our one C function: a 1-bit PNG through libpng's low-level writer, its setjmp kept inside C.
+        .target(name: "CPNGWrite", dependencies: ["CPNG"]),
 
         // MARK: - Thin Swift owners of the C libraries
         .target(name: "GridPassCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "QRImaging", dependencies: ["CQRencode", "CPNG", "CZBar"], swiftSettings: swiftSettings),
+        .target(name: "QRImaging", dependencies: ["CQRencode", "CPNG", "CPNGWrite", "CZBar"], swiftSettings: swiftSettings),
 
         // MARK: - Domain, persistence, HTTP, CLI
         .target(name: "GridPassResources", path: "Resources",

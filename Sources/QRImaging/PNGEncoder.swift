@@ -1,4 +1,5 @@
 import CPNG
+import CPNGWrite
 
 /// An RGB colour for drawing codes.
 public struct RGB: Sendable, Equatable {
@@ -12,7 +13,9 @@ public struct RGB: Sendable, Equatable {
     }
 }
 
-/// Writes QR matrices as PNG with libpng's simplified API (no setjmp/longjmp).
+/// Writes QR matrices as PNG: black on white as a 1-bit greyscale image through our C function
+/// over libpng's low-level writer (`CPNGWrite`: module rows packed to bits, each written `scale`
+/// times); coloured codes and photos through libpng's simplified API.
 public enum PNGEncoder {
     public struct Error: Swift.Error, CustomStringConvertible {
         public let message: String
@@ -24,19 +27,20 @@ public enum PNGEncoder {
         case gray
         /// A two-entry palette, written by libpng at 1 bit per pixel.
         case palette(dark: RGB, light: RGB)
-
-        public static let monochrome = Style.palette(dark: .black, light: .white)
+        /// Black on white, 1 bit per pixel (posters).
+        case monochrome
     }
 
     /// Encodes `matrix` with square modules of `scale` pixels and a quiet zone of `quietZone` modules.
     public static func encode(_ matrix: QRMatrix, scale: Int, quietZone: Int = 4, style: Style = .monochrome) throws -> [UInt8] {
         guard scale >= 1, quietZone >= 0 else { throw Error(message: "scale must be ≥ 1 and quiet zone ≥ 0") }
+        if style == .monochrome { return try oneBit(matrix, scale: scale, quietZone: quietZone) }
         let side = (matrix.size + 2 * quietZone) * scale
         let (dark, light): (UInt8, UInt8)
         var colormap: [UInt8] = []
         var format = CPNG_FORMAT_GRAY()
         switch style {
-        case .gray:
+        case .gray, .monochrome:
             (dark, light) = (0, 255)
         case .palette(let d, let l):
             (dark, light) = (0, 1)
@@ -45,6 +49,20 @@ public enum PNGEncoder {
         }
         let pixels = rasterize(matrix, scale: scale, quietZone: quietZone, dark: dark, light: light)
         return try write(pixels, width: side, height: side, format: format, colormap: colormap)
+    }
+
+    /// 1 bit a pixel through `gridpass_png_write_qr` (the modules are Bools: one byte each, 0 or 1).
+    static func oneBit(_ matrix: QRMatrix, scale: Int, quietZone: Int) throws -> [UInt8] {
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        var message = [CChar](repeating: 0, count: 200)
+        let ok = matrix.modules.withUnsafeBytes { modules in
+            gridpass_png_write_qr(modules.bindMemory(to: UInt8.self).baseAddress, Int32(matrix.size), Int32(quietZone), Int32(scale),
+                                  &out, &size, &message, message.count)
+        }
+        guard ok == 1, let out else { throw Error(message: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
+        defer { gridpass_png_free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: size))
     }
 
     /// A greyscale PNG of 8-bit pixels (a photo re-encoded without its metadata).

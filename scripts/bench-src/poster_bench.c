@@ -1,13 +1,15 @@
 /* poster_bench: the job of `gridpass bench posters` in plain C, for scripts/bench.
  *
- * For each poster URL: QRcode_encodeString(url, 0, QR_ECLEVEL_Q, QR_MODE_8, 1), rasterise to
- * 8-bit palette indices (0 dark, 1 light) with square modules of SCALE pixels and a 4-module quiet
- * zone, SCALE = round(50 / 25.4 * 300) / (modules + 8), then png_image_write_to_memory with a
- * 2-entry colour map (libpng writes it at 1 bit per pixel). Each poster gets its own pixel and
- * PNG buffers (malloc/free), as a function returning an owned PNG would. Single-threaded.
+ * For each poster URL: QRcode_encodeString(url, 0, QR_ECLEVEL_Q, QR_MODE_8, 1), then the same
+ * 1-bit greyscale PNG as GridPass — square modules of SCALE pixels, a 4-module quiet zone,
+ * SCALE = round(50 / 25.4 * 300) / (modules + 8) — written with libpng's low-level writer by
+ * gridpass_png_write_qr (Sources/CPNGWrite/cpngwrite.c, compiled in here), which packs each
+ * module row to bits once and writes it SCALE times. The PNG is malloc'ed and freed, as a
+ * function returning an owned PNG would. Single-threaded.
  *
  * Usage: poster_bench [COUNT [SECONDS [PUBLIC_URL]]]   (defaults 1000, 3, http://127.0.0.1:8080)
- * Build: cc -O2 -o poster_bench poster_bench.c $(pkg-config --cflags --libs libqrencode libpng)
+ * Build: cc -O2 -I Sources/CPNGWrite/include -o poster_bench poster_bench.c Sources/CPNGWrite/cpngwrite.c \
+ *            $(pkg-config --cflags --libs libqrencode libpng)
  */
 #include <ctype.h>
 #include <png.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cpngwrite.h"
 
 static double seconds_of(clockid_t clock) {
     struct timespec ts;
@@ -36,30 +39,17 @@ static size_t poster_png(const char *url) {
     const int side = (size + 2 * quiet) * scale;
     last_modules = size, last_scale = scale;
 
-    unsigned char *pixels = malloc((size_t)side * side);
-    memset(pixels, 1, (size_t)side * side);
-    for (int y = 0; y < size; y++) {
-        unsigned char *row = pixels + (size_t)(y + quiet) * scale * side;
-        for (int x = 0; x < size; x++)
-            if (code->data[y * size + x] & 1) memset(row + (x + quiet) * scale, 0, scale);
-        for (int copy = 1; copy < scale; copy++) memcpy(row + (size_t)copy * side, row, side);
-    }
+    (void)side;
+    unsigned char *modules = malloc((size_t)size * size);
+    for (int i = 0; i < size * size; i++) modules[i] = code->data[i] & 1;
     QRcode_free(code);
-
-    static const unsigned char colormap[6] = {0, 0, 0, 255, 255, 255};
-    png_image image;
-    memset(&image, 0, sizeof image);
-    image.version = PNG_IMAGE_VERSION;
-    image.width = image.height = side;
-    image.format = PNG_FORMAT_RGB | PNG_FORMAT_FLAG_COLORMAP;
-    image.colormap_entries = 2;
-    png_alloc_size_t out_size = (png_alloc_size_t)side * side + side * 8 + 4096;
-    void *out = malloc(out_size);
-    int ok = png_image_write_to_memory(&image, out, &out_size, 0, pixels, side, colormap);
-    png_image_free(&image);
-    free(out);
-    free(pixels);
-    return ok ? (size_t)out_size : 0;
+    unsigned char *png = NULL;
+    size_t png_size = 0;
+    char error[200];
+    int ok = gridpass_png_write_qr(modules, size, quiet, scale, &png, &png_size, error, sizeof error);
+    free(modules);
+    gridpass_png_free(png);
+    return ok ? png_size : 0;
 }
 
 int main(int argc, char **argv) {

@@ -174,10 +174,10 @@ struct AppealController: Sendable {
             let (appeal, record) = try await appeals.decide(id, upheld: upheld, reason: reason, correction: correction, by: user,
                                                             address: context.clientAddress)
             let english = Language(request) == .en
-            return Response.json(["id": appeal.id, "status": appeal.status.rawValue, "decision_reason": reason,
-                                  "color": (record?.color?.rawValue).map { $0 as Any } ?? NSNull(),
-                                  "health_code": HealthCodeService.summary(record?.code) ?? NSNull(),
-                                  "reasons": (record?.reasons ?? []).map { english ? $0.en : $0.zh }])
+            let color: Any = record?.color?.rawValue ?? NSNull()
+            let code: Any = HealthCodeService.summary(record?.code) ?? NSNull()
+            return Response.json(["id": appeal.id, "status": appeal.status.rawValue, "decision_reason": reason, "color": color,
+                                  "health_code": code, "reasons": (record?.reasons ?? []).map { english ? $0.en : $0.zh }] as [String: Any])
         } catch AppealError.notOpen {
             throw APIError(.conflict, code: "appeal_decided", message: "this appeal was already decided")
         } catch AppealError.foreignDeclarations(let ids) {
