@@ -148,27 +148,10 @@ public final class PostgresKeyRing: KeyRingStore {
     // MARK: - The master key file
 
     /// The 32-byte master key in `path` (base64, one line), created with a fresh key and mode
-    /// 0600 when the file does not exist.
+    /// 0600 when the file does not exist (`KeyFile`).
     static func masterKey(at path: String) throws -> [UInt8] {
-        if !FileManager.default.fileExists(atPath: path) {
-            let key = try SecureRandom.bytes(AES256GCM.keySize)
-            let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-            if fd >= 0 {
-                let text = Array((Data(key).base64EncodedString() + "\n").utf8)
-                let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                fsync(fd)
-                close(fd)
-                guard written == text.count else { throw KeyRingError("cannot write the master key file \(path)") }
-            } else if errno != EEXIST {  // EEXIST: another process made it a moment ago
-                throw KeyRingError("cannot create the master key file \(path): \(String(cString: strerror(errno)))")
-            }
+        do { return try KeyFile.load(path) } catch let failure as KeyFile.Failure {
+            throw KeyRingError(failure.description.replacingOccurrences(of: "the key file", with: "the master key file"))
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw KeyRingError("cannot read the master key file \(path)")
-        }
-        guard let key = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == AES256GCM.keySize else {
-            throw KeyRingError("the master key file \(path) does not hold 32 bytes of base64")
-        }
-        return Array(key)
     }
 }

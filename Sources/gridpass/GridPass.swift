@@ -9,7 +9,7 @@ struct GridPass: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gridpass",
         abstract: "GridPass: signed QR posters, registration and health codes for community grid management.",
-        subcommands: [Serve.self, Import.self, Posters.self, Poster.self, Keys.self, User.self, Review.self, Risk.self, Verify.self, Summary.self, Migrate.self, Bench.self]
+        subcommands: [Serve.self, Import.self, Posters.self, Poster.self, Keys.self, User.self, Review.self, Risk.self, Verify.self, Summary.self, BackupCommand.self, RestoreCommand.self, Migrate.self, Bench.self]
     )
 }
 
