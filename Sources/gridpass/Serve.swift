@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GridPassServer
 import Hummingbird
 import Logging
@@ -14,6 +15,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Load the demo street (idempotent).") var demo = false
     @Option(name: .customLong("code-ttl"), help: "Lifetime of a health code in seconds.") var codeTTL = 86_400
     @Option(help: "A rules file replacing the default rules.") var rules: String?
+    @Option(name: .customLong("metrics-token"), help: "Require this bearer token on GET /metrics (or GRIDPASS_METRICS_TOKEN).")
+    var metricsToken: String?
+    @Option(name: .customLong("trusted-proxy"), help: "A reverse proxy's address whose X-Forwarded-For is believed (repeat for several).")
+    var trustedProxies: [String] = []
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
@@ -28,6 +33,8 @@ struct Serve: AsyncParsableCommand {
         var config = AppConfiguration(dataDirectory: data.data, host: host, port: port, publicURL: publicURL,
                                       demo: demo, codeTTL: codeTTL, rulesFile: rules)
         config.store = try data.store()
+        config.metricsToken = metricsToken ?? ProcessInfo.processInfo.environment["GRIDPASS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        config.trustedProxies = trustedProxies
         let app = try await buildApplication(config)
         try await app.runService()
     }

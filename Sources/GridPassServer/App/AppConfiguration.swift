@@ -11,6 +11,11 @@ public struct AppConfiguration: Sendable {
     /// Lifetime of a health code in seconds.
     public var codeTTL: Int
     public var rulesFile: String?
+    /// When set, `GET /metrics` answers only `Authorization: Bearer` this token (`--metrics-token`).
+    public var metricsToken: String?
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`); from
+    /// anyone else the header is ignored and the connection's address counts.
+    public var trustedProxies: [String] = []
     /// Where the data lives: by default the SQLite data directory `dataDirectory`.
     public var store: AppServices.Store?
     /// The store to open.

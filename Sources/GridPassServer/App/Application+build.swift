@@ -40,6 +40,7 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
 /// With `scanLog`, scans are written in batches by that service; without, at once.
 func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: ScanLogWriter? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    if !config.trustedProxies.isEmpty { router.add(middleware: ClientAddressMiddleware(trusted: Set(config.trustedProxies))) }
     router.add(middleware: RequestObserverMiddleware(metrics: services.metrics))
     if services.data == nil {  // PostgreSQL: 503 while the database cannot be reached (CONTRACT §8)
         router.add(middleware: DatabaseAvailabilityMiddleware(deadline: config.unavailableAfter))
@@ -49,7 +50,7 @@ func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: Sca
         if services.data == nil { _ = try await services.places.count() }  // the database answers
         return "ok\n"
     }
-    MetricsController(services: services).addRoutes(to: router)
+    MetricsController(services: services, token: config.metricsToken).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     let codes = HealthCodeService(services: services, codeTTL: config.codeTTL)
     let intake = IntakeService(services: services, codes: codes, publicURL: config.effectivePublicURL)

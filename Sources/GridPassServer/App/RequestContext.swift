@@ -10,9 +10,15 @@ public struct AppRequestContext: AuthRequestContext {
     /// The connection (nil in router tests), for `clientAddress`.
     private let channel: (any Channel)?
 
+    /// The address a trusted proxy forwarded the request for (`ClientAddressMiddleware`).
+    public var forwardedFor: String?
+
     /// The client's IP address (nil in router tests); the staff sign-in throttle counts by it.
     /// Computed when asked: most requests never need it.
-    public var clientAddress: String? { channel?.remoteAddress?.ipAddress }
+    public var clientAddress: String? { forwardedFor ?? channel?.remoteAddress?.ipAddress }
+
+    /// The connection's own peer address.
+    public var peerAddress: String? { channel?.remoteAddress?.ipAddress }
 
     public init(source: Source) {
         coreContext = .init(source: source)
