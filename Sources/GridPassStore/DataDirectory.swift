@@ -44,6 +44,9 @@ public struct DataDirectory: Sendable {
             // commits rewrote are copied once, for a log of at most ~8 MB (2 KiB pages).
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted rows are overwritten with zeros, not left in free pages: a deleted person's
+            // blind index and ciphertexts leave the file (CONTRACT §12).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
                 throw DatabaseError(message: "SQLite refused synchronous = FULL")
             }

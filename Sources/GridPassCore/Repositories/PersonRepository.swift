@@ -85,6 +85,17 @@ public protocol PersonRepository: Sendable {
     /// The decrypted identity number and phone.
     func contact(of personID: String) async throws -> (idNumber: String, phone: String)?
     func count() async throws -> Int
+
+    // MARK: The person's data (CONTRACT §12)
+    /// The scans of the person's codes, oldest first.
+    func scans(of ref: PersonRef) async throws -> [ScanRecord]
+    /// The person's printed health cards, oldest first.
+    func cards(of ref: PersonRef) async throws -> [StoredCard]
+    /// Deletes the person in ONE transaction: their row and with it their encrypted fields, blind
+    /// index, declarations, flags, cards, appeals, notice reads and visitors; their problem
+    /// reports and scan-log lines lose the reference to them; audit entries about them keep
+    /// only who did what when (target `person:deleted`). Returns false when there is no such person.
+    func delete(_ ref: PersonRef) async throws -> Bool
 }
 
 extension PersonRepository {

@@ -31,6 +31,8 @@ public struct AuditEntry: Sendable, Equatable {
         case problemClose = "problem_close"
         /// Visitors shown to a guard or staff (masked names, hosts' doors).
         case visitorLookup = "visitor_lookup"
+        /// A registration deleted (by the person, or by staff on their request): nothing else about them is kept.
+        case deletion
     }
 
     /// Row id (0 before it is stored).

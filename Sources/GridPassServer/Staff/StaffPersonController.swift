@@ -83,7 +83,7 @@ struct StaffPersonController: Sendable {
             "fields": fields, "declarations": Array(declarations), "hasDeclarations": !declarations.isEmpty,
             "flags": Array(flags), "hasFlags": !flags.isEmpty,
             "mayFlag": r.user.role == .admin || r.user.role == .staff, "flagAction": base + "/flags",
-            "cardAction": base + "/card", "reportAction": base + "/report",
+            "cardAction": base + "/card", "reportAction": base + "/report", "deleteAction": base + "/delete",
             "symptomChoices": RegistrationForm.symptoms.map { ["code": $0, "label": r.language.strings[$0] ?? $0] },
             "contactChoices": RegistrationForm.contacts.map { ["value": $0, "label": r.language.strings["contact_" + $0] ?? $0] },
             "flagKinds": StaffFlagKind.allCases.map { ["value": $0.rawValue, "label": s.flag($0)] },

@@ -93,6 +93,7 @@ struct StaffPlacesController: Sendable {
             values["guardSignIn"] = ["print": "/staff/places/\(node.code)/guard-signin", "revoke": "/staff/places/\(node.code)/guard-signin/revoke"]
         }
         if let revoked = r.query("revoked") { values["notice"] = s.fill("signin_revoked", ["n": String(revoked.prefix(9))]) }
+        if r.query("deleted") != nil { values["notice"] = s["deleted_done"] }
         if r.query("rotated") != nil { values["notice"] = s.fill("rotate_done", ["n": String(node.posterSerial)]) }
         // The people registered right here (a unit, a building without units, an enterprise).
         if [.unit, .building, .enterprise].contains(node.kind), !hasUnits {

@@ -19,5 +19,6 @@ enum StaffRoutes {
         AppealController(env: env).addRoutes(to: router)
         ChannelController(env: env).addRoutes(to: router)
         ChannelPages(env: env).addRoutes(to: router)
+        PersonDataController(env: env).addRoutes(to: router)
     }
 }
