@@ -13,6 +13,12 @@ struct BackupTests {
         let id: String, payload: String, at: ContinuousClock.Instant
     }
 
+    /// How many registrations were acknowledged so far (the backup starts once some are).
+    actor Progress {
+        var count = 0
+        func add() { count += 1 }
+    }
+
     @Test("a backup taken under a registration load holds every registration acknowledged before it began; restored, codes and posters still verify")
     func underLoad() async throws {
         let app = try TestApp()
@@ -28,6 +34,7 @@ struct BackupTests {
                 case registered([Registered])
                 case backupBegan(ContinuousClock.Instant)
             }
+            let progress = Progress()
             let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
                 for worker in 0..<4 {
                     group.addTask {
@@ -41,12 +48,15 @@ struct BackupTests {
                             guard status == .created, let id = answer["person_id"] as? String,
                                   let payload = (answer["health_code"] as? [String: Any])?["payload"] as? String else { continue }
                             done.append(Registered(id: id, payload: payload, at: now))
+                            await progress.add()
                         }
                         return .registered(done)
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: .milliseconds(150))
+                    // Begin once ten registrations were acknowledged (however slow the machine), while the others go on.
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while await progress.count < 10 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
                     let began = ContinuousClock.now
                     try Backup.write(try DataDirectory(path: dataPath), to: out, keyFile: keyFile)
                     return .backupBegan(began)
