@@ -7,6 +7,6 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let rows = try? PlaceImport.validate(csv: text, existing: ["PS": .district, "DJ": .community]) {
         for row in rows { require(PlaceImport.isValidCode(row.code), "accepted an invalid code \(row.code)") }
     }
-    _ = try? PlaceImport.expand(text)
+    _ = try? Rooms.expand(text)
     return 0
 }
