@@ -29,12 +29,7 @@ struct AppealController: Sendable {
 
     // MARK: - The person
 
-    func person(_ context: AppRequestContext) async throws -> PersonRecord {
-        guard let token = context.parameters.get("token"), let person = try await services.people.person(meToken: token) else {
-            throw APIError(.notFound, code: "not_found", message: "no personal page has this address")
-        }
-        return person
-    }
+    func person(_ context: AppRequestContext) async throws -> PersonRecord { try await services.person(ofPage: context) }
 
     @Sendable func openAppeal(_ request: Request, context: AppRequestContext) async throws -> Response {
         let person = try await person(context)

@@ -44,12 +44,7 @@ struct ChannelController: Sendable {
         }
     }
 
-    func person(_ context: AppRequestContext) async throws -> PersonRecord {
-        guard let token = context.parameters.get("token"), let person = try await services.people.person(meToken: token) else {
-            throw APIError(.notFound, code: "not_found", message: "no personal page has this address")
-        }
-        return person
-    }
+    func person(_ context: AppRequestContext) async throws -> PersonRecord { try await services.person(ofPage: context) }
 
     func id(_ context: AppRequestContext, _ what: String) throws -> Int64 {
         let text = context.parameters.get("id") ?? ""

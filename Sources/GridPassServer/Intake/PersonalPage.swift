@@ -87,3 +87,13 @@ struct PersonalPage: Sendable {
         return try services.pages.page("me", values, language: language, status: errors == nil ? .ok : .unprocessableContent)
     }
 }
+
+extension AppServices {
+    /// The person of the personal page's secret in the path (`/me/{token}/…`), or 404 as JSON.
+    func person(ofPage context: AppRequestContext) async throws -> PersonRecord {
+        guard let token = context.parameters.get("token"), let person = try await people.person(meToken: token) else {
+            throw APIError(.notFound, code: "not_found", message: "no personal page has this address")
+        }
+        return person
+    }
+}

@@ -19,12 +19,7 @@ struct PersonDataController: Sendable {
         env.post(router, "/staff/people/{id}/delete", roles: [.admin, .staff], deletePage)
     }
 
-    func person(_ context: AppRequestContext) async throws -> PersonRecord {
-        guard let token = context.parameters.get("token"), let person = try await services.people.person(meToken: token) else {
-            throw APIError(.notFound, code: "not_found", message: "no personal page has this address")
-        }
-        return person
-    }
+    func person(_ context: AppRequestContext) async throws -> PersonRecord { try await services.person(ofPage: context) }
 
     // MARK: - Export
 
