@@ -291,3 +291,36 @@ struct RiskSnapshot: Sendable {
     let epoch: Int64
     let list: [String: RiskLevel]
 }
+
+extension PostgresDatabase {
+    /// Reads `tables` (PostgreSQL name and the columns wanted) from ONE read-only snapshot
+    /// (REPEATABLE READ): what `gridpass backup` copies into an SQLite data directory, consistent
+    /// across tables while the nodes keep writing. `row` receives each row's values in column order.
+    public func copyOut(_ tables: [(table: String, columns: [String])],
+                       row: @escaping @Sendable (_ table: String, _ values: [CopiedValue]) throws -> Void) async throws {
+        try await transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            for (table, columns) in tables {
+                let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(list) FROM \(table) ORDER BY 1"), logger: logger)
+                for try await r in rows {
+                    var values: [CopiedValue] = []
+                    values.reserveCapacity(columns.count)
+                    for cell in r {
+                        guard cell.bytes != nil else { values.append(.null); continue }
+                        switch cell.dataType {
+                        case .int2: values.append(.integer(Int64(try cell.decode(Int16.self))))
+                        case .int4: values.append(.integer(Int64(try cell.decode(Int32.self))))
+                        case .int8: values.append(.integer(try cell.decode(Int64.self)))
+                        case .bool: values.append(.integer(try cell.decode(Bool.self) ? 1 : 0))
+                        case .float4, .float8, .numeric: values.append(.real(try cell.decode(Double.self)))
+                        case .bytea: values.append(.blob(try cell.decode(Data.self)))
+                        default: values.append(.text(try cell.decode(String.self)))
+                        }
+                    }
+                    try row(table, values)
+                }
+            }
+        }
+    }
+}

@@ -158,6 +158,14 @@ public final class KeyRing: KeyRingStore {
         }
     }
 
+    /// Writes the key ring file at `path` holding exactly `keys` (a backup of a PostgreSQL
+    /// deployment's ring into a data directory).
+    public static func write(_ keys: [RingKey], to path: String) throws {
+        try write(keys.sorted { $0.id < $1.id }.map {
+            Entry(id: $0.id, purpose: $0.purpose, createdAt: $0.createdAt, secret: Data($0.secret).base64EncodedString())
+        }, to: path)
+    }
+
     /// Writes a new file (0600) and renames it over the old one, so readers never see half a ring.
     static func write(_ entries: [Entry], to path: String) throws {
         let encoder = JSONEncoder()

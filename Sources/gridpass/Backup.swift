@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridPassServer
 import GridPassStore
 
 struct BackupCommand: AsyncParsableCommand {
@@ -13,12 +14,16 @@ struct BackupCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOption
 
     func run() async throws {
-        guard case .sqlite(let path) = try data.store() else {
-            throw ValidationError("backup of a PostgreSQL database is not built yet: use pg_dump with the database's own backups (see the README)")
-        }
         do {
-            let size = try Backup.write(try DataDirectory(path: path), to: out, keyFile: keyFile)
-            print("backup of \(path) written to \(out) (\(size) bytes, sealed with \(keyFile))")
+            switch try data.store() {
+            case .sqlite(let path):
+                let size = try Backup.write(try DataDirectory(path: path), to: out, keyFile: keyFile)
+                print("backup of \(path) written to \(out) (\(size) bytes, sealed with \(keyFile))")
+            case .postgres(let url, let masterKeyFile):
+                let size = try await PostgresBackup.write(url: url, masterKeyFile: masterKeyFile, to: out, keyFile: keyFile)
+                print("backup of the PostgreSQL database written to \(out) (\(size) bytes, sealed with \(keyFile)); "
+                      + "`gridpass restore` gives a data directory, `gridpass migrate` takes it into a new database")
+            }
         } catch let failure as Backup.Failure {
             throw ValidationError(failure.description)
         }

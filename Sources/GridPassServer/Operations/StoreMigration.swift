@@ -57,3 +57,52 @@ public enum StoreMigration {
         }
     }
 }
+
+/// `gridpass backup` of a PostgreSQL deployment: its tables, read from one snapshot, and its key
+/// ring (opened with the master key) become an SQLite data directory in a scratch folder, which is
+/// then written exactly like a data directory's backup (`Backup`). `gridpass restore` gives back
+/// that data directory; `gridpass migrate` takes it into a new PostgreSQL database.
+public enum PostgresBackup {
+    public static func write(url: String, masterKeyFile: String, to out: String, keyFile: String) async throws -> Int {
+        let database = try await PostgresDatabase.open(try PostgresURL(url))
+        defer { database.close() }
+        let ring = try await PostgresKeyRing.open(database, masterKeyFile: masterKeyFile)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gridpass-pg-backup-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let directory = try DataDirectory(path: scratch)
+        let pool = try directory.openDatabase()
+        var tables: [(table: String, columns: [String])] = []
+        var sqliteName: [String: String] = [:]
+        for (postgres, sqlite) in PostgresDatabase.copiedTables {
+            let columns = try await pool.read { db in try Row.fetchAll(db, sql: "PRAGMA table_info(\"\(sqlite)\")").map { $0["name"] as String } }
+            tables.append((postgres, columns))
+            sqliteName[postgres] = sqlite
+        }
+        // The rows go straight into the scratch database, in one write transaction.
+        let rows = Mutex<[(String, [CopiedValue])]>([])
+        try await database.copyOut(tables) { table, values in rows.withLock { $0.append((table, values)) } }
+        let all = rows.withLock { $0 }
+        let byTable = Dictionary(uniqueKeysWithValues: tables.map { ($0.table, $0.columns) })
+        let names = sqliteName
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM setting")  // the scratch directory's own first settings
+            for (table, values) in all {
+                let columns = byTable[table]!
+                let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+                let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \"\(names[table]!)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES (\(marks))")
+                try statement.execute(arguments: StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+                    switch value {
+                    case .null: nil
+                    case .integer(let v): v
+                    case .real(let v): v
+                    case .text(let v): v
+                    case .blob(let v): v
+                    }
+                }))
+            }
+        }
+        try pool.close()
+        try KeyRing.write(Array(ring.keys(refresh: true).keys.values), to: directory.keyRingPath)
+        return try Backup.write(directory, to: out, keyFile: keyFile)
+    }
+}

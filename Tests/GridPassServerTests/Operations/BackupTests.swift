@@ -100,4 +100,32 @@ struct BackupTests {
         _ = try? Backup.write(try DataDirectory(path: dir.appendingPathComponent("empty").path), to: dir.appendingPathComponent("x").path, keyFile: otherKey)
         #expect(throws: Backup.Failure.self) { try Backup.restore(out, keyFile: otherKey, into: dir.appendingPathComponent("r2").path) }
     }
+
+    @Test("PostgreSQL: a backup of the database, restored as a data directory, holds its people and keys; codes signed on PostgreSQL verify")
+    func postgres() async throws {
+        guard Backend.all.contains(.postgres) else { return }  // no test cluster in this run
+        let app = try TestApp(backend: .postgres)
+        let config = try await app.prepared()
+        guard case .postgres(let url, let masterKeyFile) = config.effectiveStore else { Issue.record("not PostgreSQL"); return }
+        let dir = try makeTemporaryDirectory()
+        let out = dir.appendingPathComponent("pg.backup").path, keyFile = dir.appendingPathComponent("backup.key").path
+        var testApp = app
+        testApp.config = config
+        try await testApp.test { client, services in
+            let scene = try await Scene.make(client, services)
+            _ = try await client.postJSON(scene.mePath + "/reports", ["temperature": 36.6, "symptoms": [String](), "visited": [String](), "contact": "none"])
+            let payload = try #require((try await client.json(.get, scene.mePath + "/code.json").1)["payload"] as? String)
+            _ = try await PostgresBackup.write(url: url, masterKeyFile: masterKeyFile, to: out, keyFile: keyFile)
+            let restoredPath = dir.appendingPathComponent("restored").path
+            try Backup.restore(out, keyFile: keyFile, into: restoredPath)
+            let restored = try await AppServices.open(.sqlite(dataDirectory: restoredPath))
+            #expect(try await restored.people.count() == (try await services.people.count()))
+            #expect(try await restored.people.person(id: scene.personID)?.name == "张三华")
+            #expect(try await restored.people.contact(of: scene.personID)?.phone == "13800138000", "the data key came along")
+            let verifier = VerifyService(services: restored, log: { _ in })
+            let gate = try #require(try await verifier.checkpoint(code: "CP-DJ-E"))
+            #expect(try await verifier.verify(payload, at: gate).verdict.result == .pass)
+            #expect(try await restored.health.declarations(of: try #require(PersonRef(hex: scene.personID))).count == 2)
+        }
+    }
 }
