@@ -16,7 +16,9 @@ public struct PosterSpec: Sendable {
 public enum PosterRenderer {
     public static let pageWidth = 210.0, pageHeight = 297.0
     /// Side of the QR code on the printed poster, quiet zone included (≥ 50 mm).
-    public static let qrSide = 90.0
+    /// The QR code's side with its 4-module quiet zone: the code itself is at least 120 mm wide
+    /// (150 × 33/41 for a version-4 code), readable from a step back at a unit door.
+    public static let qrSide = 150.0
 
     /// The QR code of a poster URL at ECC level Q (for print).
     public static func matrix(_ url: String) throws -> QRMatrix {
@@ -57,11 +59,11 @@ public enum PosterRenderer {
             """
         out += text(head, y: 50, size: 9, weight: 400)
         out += text(door, y: 72, size: door.count > 12 ? 12 : 15, weight: 700)
-        out += SVGRenderer.qrElement(matrix, x: qrX, y: 84, side: qrSide) + "\n"
-        out += text(poster.shortCode, y: 186, size: 5.5, weight: 400, mono: true)
-        out += text(lines.0, y: 208, size: 6.5, weight: 400)
-        out += text(lines.1, y: 220, size: 6.5, weight: 400)
-        out += text("不漏一企、不落一人 · 如有疑问请联系网格员", y: 268, size: 5, weight: 400, fill: "#5b6470")
+        out += SVGRenderer.qrElement(matrix, x: qrX, y: 78, side: qrSide) + "\n"
+        out += text(poster.shortCode, y: 236, size: 5, weight: 400, mono: true)
+        out += text(lines.0, y: 250, size: 6.5, weight: 400)
+        out += text(lines.1, y: 261, size: 6.5, weight: 400)
+        out += text("不漏一企、不落一人 · 如有疑问请联系网格员", y: 278, size: 5, weight: 400, fill: "#5b6470")
         out += "</svg>"
         return out
     }
