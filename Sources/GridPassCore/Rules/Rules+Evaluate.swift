@@ -19,14 +19,16 @@ extension Rules {
     ///   - flags: staff flags in the order they were set; `cleared` closes the flags before it.
     ///   - risks: the current risk list; regions not on it have no risk.
     ///   - today: the day of the evaluation (China time).
+    ///   - regionName: the full name of a region code (`{region}` in reasons shows the name, the
+    ///     code when it has none).
     public func evaluate(declarations: [Declaration], flags: [StaffFlag], risks: [String: RiskLevel],
-                         today: Day) -> Evaluation {
+                         today: Day, regionName: (String) -> String? = { _ in nil }) -> Evaluation {
         var hits: [RuleHit] = []
         var dirtyDays = Set<Day>()
         var reportDays = Set<Day>()
         for declaration in declarations where declaration.day <= today {
             reportDays.insert(declaration.day)
-            let found = self.hits(declaration, risks: risks, today: today)
+            let found = self.hits(declaration, risks: risks, today: today, regionName: regionName)
             if !found.isEmpty { dirtyDays.insert(declaration.day) }
             hits += found
         }
@@ -95,7 +97,7 @@ extension Rules {
         return out
     }
 
-    private func hits(_ d: Declaration, risks: [String: RiskLevel], today: Day) -> [RuleHit] {
+    private func hits(_ d: Declaration, risks: [String: RiskLevel], today: Day, regionName: (String) -> String?) -> [RuleHit] {
         var out: [RuleHit] = []
         for (order, level, trigger) in indexedTriggers {
             func hit(region: String? = nil, detail: String? = nil, subject: String? = nil, zh: [ReasonTemplate.Placeholder: String] = [:],
@@ -113,7 +115,8 @@ extension Rules {
             case .regionRisk(let risk):
                 guard inWindow(d.day, today: today) else { continue }
                 for region in Self.unique(d.visited) where risks[region] == risk {
-                    hit(region: region, subject: region, zh: [.region: region], en: [.region: region])
+                    let name = regionName(region) ?? region
+                    hit(region: region, subject: region, zh: [.region: name], en: [.region: name])
                 }
             case .temperatureAtLeast(let threshold):
                 if d.temperature >= threshold {

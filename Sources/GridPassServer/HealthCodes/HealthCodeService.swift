@@ -34,7 +34,7 @@ public struct HealthCodeService: Sendable {
     func decide(now: Int64) -> HealthDecision {
         { [self] record, risks in
             let evaluation = services.rules.evaluate(declarations: record.declarations, flags: record.flags, risks: risks,
-                                                     today: Day(unixSeconds: now))
+                                                     today: Day(unixSeconds: now), regionName: { services.regions.fullName($0) })
             let active = record.person.status == .active
             let statusChanged = record.color != evaluation.color || active != (record.code != nil)
             let version = statusChanged ? record.statusVersion &+ 1 : record.statusVersion

@@ -1,3 +1,4 @@
+import Foundation
 import GridPassCore
 import Testing
 
@@ -143,5 +144,21 @@ struct RulesEvaluationTests {
         #expect(rules.regionsTouched(decls, today: F.day(14)) == ["310101", "440305"])
         #expect(rules.regionsTouched(decls, today: F.day(4)) == ["110105"])
         #expect(rules.regionsTouched(decls, today: F.day(30)).isEmpty)
+    }
+}
+
+@Suite("Reasons name regions")
+struct RegionNameReasonTests {
+    @Test("with a region-name lookup the reason shows the region's full name; unknown codes stay codes")
+    func names() throws {
+        let rules = try Rules(json: try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../Resources/rules/default-rules.json").standardizedFileURL.path, encoding: .utf8))
+        let day = try #require(Day(iso: "2026-11-20"))
+        let d = Declaration(day: day, temperature: 36.5, symptoms: [], visited: ["420106", "999999"], contact: "none")
+        let evaluation = rules.evaluate(declarations: [d], flags: [], risks: ["420106": .high, "999999": .high], today: day,
+                                        regionName: { $0 == "420106" ? "湖北省武汉市武昌区" : nil })
+        let texts = evaluation.reasons.map(\.zh)
+        #expect(texts.contains("去过高风险地区 湖北省武汉市武昌区（2026-11-20）"))
+        #expect(texts.contains("去过高风险地区 999999（2026-11-20）"))
     }
 }
