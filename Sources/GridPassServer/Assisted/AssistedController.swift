@@ -30,11 +30,10 @@ struct AssistedController: Sendable {
     // MARK: - Cards
 
     /// Prints a new card for the person (older cards revoked), audited; its text and sheet URL.
-    func issueCard(_ person: PersonRecord, by user: UserRecord, address: String?, now: Int64) async throws -> (card: String, url: String) {
+    func issueCard(_ person: PersonRecord, by user: UserRecord, context: AppRequestContext, now: Int64) async throws -> (card: String, url: String) {
         let card = try HealthCard.make()
         try await services.health.issueCard(person.ref, cardHash: try HealthCard.hash(card), by: user.id, now: now)
-        try await services.staff.addAudit(AuditEntry(at: now, userID: user.id, userName: user.name, action: .card,
-                                                     target: "person:" + person.id, detail: "printed; older cards revoked", address: address))
+        try await env.audit(.card, by: user, target: "person:" + person.id, detail: "printed; older cards revoked", context: context, now: now)
         return (card, env.publicURL + "/cards/" + card.dropFirst(HealthCard.prefix.count))
     }
 
@@ -54,13 +53,13 @@ struct AssistedController: Sendable {
 
     @Sendable func cardAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (user, person, _) = try await personForAPI(context, verb: "print their card")
-        let issued = try await issueCard(person, by: user, address: context.clientAddress, now: Int64(Date().timeIntervalSince1970))
+        let issued = try await issueCard(person, by: user, context: context, now: Int64(Date().timeIntervalSince1970))
         return Response.json(["card": issued.card, "card_url": issued.url], status: .created)
     }
 
     func cardStaff(_ r: StaffRequest) async throws -> Response {
         let (person, _) = try await env.personInScope(r.context.parameters.get("id") ?? "", r)
-        let issued = try await issueCard(person, by: r.user, address: r.context.clientAddress, now: r.now)
+        let issued = try await issueCard(person, by: r.user, context: r.context, now: r.now)
         return Response(status: .seeOther, headers: [.location: "/cards/" + issued.card.dropFirst(HealthCard.prefix.count)])
     }
 
@@ -89,12 +88,11 @@ struct AssistedController: Sendable {
     // MARK: - Reports entered by staff
 
     /// Stores the report for the person, recomputes them, audits; the new record.
-    func enterReport(_ person: PersonRecord, _ declaration: HealthDeclaration, by user: UserRecord, address: String?,
+    func enterReport(_ person: PersonRecord, _ declaration: HealthDeclaration, by user: UserRecord, context: AppRequestContext,
                      now: Int64) async throws -> HealthRecord? {
         try await services.health.addReport(person.ref, declaration, now: now, enteredBy: user.id)
         let record = try await env.codes.refresh(person.ref, now: now)
-        try await services.staff.addAudit(AuditEntry(at: now, userID: user.id, userName: user.name, action: .report,
-                                                     target: "person:" + person.id, detail: "entered by staff", address: address))
+        try await env.audit(.report, by: user, target: "person:" + person.id, detail: "entered by staff", context: context, now: now)
         return record
     }
 
@@ -105,7 +103,7 @@ struct AssistedController: Sendable {
         case .failure(let errors):
             throw APIError(fieldErrors: errors)
         case .success(let declaration):
-            let record = try await enterReport(person, declaration, by: user, address: context.clientAddress, now: Int64(Date().timeIntervalSince1970))
+            let record = try await enterReport(person, declaration, by: user, context: context, now: Int64(Date().timeIntervalSince1970))
             let english = Language(request) == .en
             return Response.json(["person_id": person.id, "entered_by": user.name,
                                   "color": (record?.color?.rawValue).map { $0 as Any } ?? NSNull(),
@@ -121,7 +119,7 @@ struct AssistedController: Sendable {
         case .failure(let errors):
             throw StaffFailure.invalid(errors.errors.map { r.language == .en ? $0.message : $0.messageZH }.joined(separator: " "))
         case .success(let declaration):
-            _ = try await enterReport(person, declaration, by: r.user, address: r.context.clientAddress, now: r.now)
+            _ = try await enterReport(person, declaration, by: r.user, context: r.context, now: r.now)
             return Response(status: .seeOther, headers: [.location: "/staff/people/\(person.id)?reported=1"])
         }
     }

@@ -53,8 +53,7 @@ struct ChannelController: Sendable {
     }
 
     func audit(_ action: AuditEntry.Action, _ user: UserRecord, target: String, detail: String, _ context: AppRequestContext) async throws {
-        try await services.staff.addAudit(AuditEntry(at: Int64(Date().timeIntervalSince1970), userID: user.id, userName: user.name,
-                                                     action: action, target: target, detail: detail, address: context.clientAddress))
+        try await env.audit(action, by: user, target: target, detail: detail, context: context, now: Int64(Date().timeIntervalSince1970))
     }
 
     static func unknownFields(_ fields: [String: FieldValue], allowed: Set<String>) -> [FieldError] {

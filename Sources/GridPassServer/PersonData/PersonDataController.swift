@@ -68,12 +68,11 @@ struct PersonDataController: Sendable {
     // MARK: - Deletion
 
     /// Deletes the person and writes that a deletion happened (nothing else about them).
-    func delete(_ person: PersonRecord, by user: UserRecord?, address: String?) async throws {
+    func delete(_ person: PersonRecord, by user: UserRecord?, context: AppRequestContext) async throws {
         guard try await services.people.delete(person.ref) else { throw APIError(.notFound, code: "not_found", message: "no such person") }
-        try await services.staff.addAudit(AuditEntry(at: Int64(Date().timeIntervalSince1970), userID: user?.id, userName: user?.name ?? "本人 / the person",
-                                                     action: .deletion, target: "person:deleted",
-                                                     detail: user == nil ? "registration deleted by the person" : "registration deleted on the person's request",
-                                                     address: address))
+        try await env.audit(.deletion, by: user, name: user?.name ?? "本人 / the person", target: "person:deleted",
+                            detail: user == nil ? "registration deleted by the person" : "registration deleted on the person's request",
+                            context: context, now: Int64(Date().timeIntervalSince1970))
     }
 
     @Sendable func deleteOwn(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -91,7 +90,7 @@ struct PersonDataController: Sendable {
             throw APIError(fieldErrors: FieldErrors([FieldError(field: "confirm", code: .required,
                 message: "confirm must be true: deleting cannot be undone.", messageZH: "请勾选确认：删除后无法恢复。")]))
         }
-        try await delete(person, by: nil, address: context.clientAddress)
+        try await delete(person, by: nil, context: context)
         if isForm {
             let t = Language(request).strings
             return try services.pages.page("message", ["title": t["deleted_title"]!, "body": t["deleted_body"]!, "kind": "notice"],
@@ -109,14 +108,14 @@ struct PersonDataController: Sendable {
         } catch {
             throw APIError(.forbidden, code: "forbidden", message: "only staff whose scope covers this person may delete their registration")
         }
-        try await delete(person, by: user, address: context.clientAddress)
+        try await delete(person, by: user, context: context)
         return Response.json(["deleted": true])
     }
 
     func deletePage(_ r: StaffRequest) async throws -> Response {
         let (person, path) = try await env.personInScope(r.context.parameters.get("id") ?? "", r)
         guard r.form["confirm"] == "yes" else { throw StaffFailure.invalid(r.s["delete_confirm_needed"]) }
-        try await delete(person, by: r.user, address: r.context.clientAddress)
+        try await delete(person, by: r.user, context: r.context)
         return Response(status: .seeOther, headers: [.location: "/staff/places/\(path.place.code)?deleted=1"])
     }
 }
