@@ -54,7 +54,7 @@ struct AppealController: Sendable {
             errors.append(FieldError(field: extra, code: .unknownField, message: "\(extra) is not a field of an appeal.", messageZH: "\(extra) 不是申诉的字段。"))
         }
         if !errors.isEmpty {
-            if isForm { return try await pageWithAppealError(person, request: request, message: errors.map { Language(request) == .en ? $0.message : $0.messageZH }.joined(separator: " ")) }
+            if isForm { return try await pageWithAppealError(person, request: request, message: FieldErrors(errors).messages(in: Language(request))) }
             throw APIError(fieldErrors: FieldErrors(errors))
         }
         do {
@@ -247,7 +247,7 @@ struct AppealController: Sendable {
         let reason: String
         switch AppealText.read(fields["reason"], field: "reason") {
         case .success(let text): reason = text
-        case .failure(let error): throw StaffFailure.invalid(r.language == .en ? error.message : error.messageZH)
+        case .failure(let error): throw StaffFailure.invalid(error.message(in: r.language))
         }
         // Check boxes: one `strike` / `unvisit` per ticked box (a single one arrives as a string).
         func list(_ name: String) -> FieldValue? {
@@ -256,7 +256,7 @@ struct AppealController: Sendable {
         var correction = AppealCorrection.none
         switch appeals.correction(["strike": list("strike") ?? .null, "unvisit": list("unvisit") ?? .null]) {
         case .success(let c): correction = c
-        case .failure(let e): throw StaffFailure.invalid(e.errors.map { r.language == .en ? $0.message : $0.messageZH }.joined(separator: " "))
+        case .failure(let e): throw StaffFailure.invalid(e.messages(in: r.language))
         }
         do {
             _ = try await appeals.decide(id, upheld: upheld, reason: reason, correction: correction, by: r.user, address: r.context.clientAddress, now: r.now)

@@ -117,7 +117,7 @@ struct AssistedController: Sendable {
         let fields = FormBody.fields(r.formBody).filter { $0.key != CSRFToken.field }
         switch HealthDeclaration.validate(fields, regions: services.regions, source: .form) {
         case .failure(let errors):
-            throw StaffFailure.invalid(errors.errors.map { r.language == .en ? $0.message : $0.messageZH }.joined(separator: " "))
+            throw StaffFailure.invalid(errors.messages(in: r.language))
         case .success(let declaration):
             _ = try await enterReport(person, declaration, by: r.user, context: r.context, now: r.now)
             return Response(status: .seeOther, headers: [.location: "/staff/people/\(person.id)?reported=1"])

@@ -130,7 +130,7 @@ struct ChannelPages: Sendable {
     func answer(_ r: StaffRequest) async throws -> Response {
         let p = try await problemInScope(r)
         switch ChannelText.read(FormBody.fields(r.formBody)["text"], field: "text", max: 1000, multiline: true, zh: "答复") {
-        case .failure(let e): throw StaffFailure.invalid(r.language == .en ? e.message : e.messageZH)
+        case .failure(let e): throw StaffFailure.invalid(e.message(in: r.language))
         case .success(let text):
             guard try await services.channel.answerProblem(p.id, text: text, by: r.user.id, name: r.user.name, now: r.now) != nil else {
                 throw StaffFailure.invalid(r.s["problem_closed"])
@@ -201,10 +201,7 @@ struct ChannelPages: Sendable {
 extension APIError {
     /// The messages of a 422's fields, in the page's language.
     func fieldMessages(_ language: Language) -> String {
-        (fieldErrors?.errors ?? []).map { language == .en ? $0.message : $0.messageZH }.joined(separator: " ").ifEmptyUse(message)
+        guard let fieldErrors, !fieldErrors.errors.isEmpty else { return message }
+        return fieldErrors.messages(in: language)
     }
-}
-
-extension String {
-    func ifEmptyUse(_ other: String) -> String { isEmpty ? other : self }
 }

@@ -28,7 +28,7 @@ struct PersonalPage: Sendable {
         let record = try await codes.refresh(person.ref)
         let place = try await services.places.path(placeID: person.placeID)?.fullName ?? ""
         var messages: [String: String] = [:]
-        for error in errors?.errors ?? [] { messages[error.field] = language == .en ? error.message : error.messageZH }
+        for error in errors?.errors ?? [] { messages[error.field] = error.message(in: language) }
         let chosen = Set(RegistrationForm.list(submitted["symptoms"]))
         let contact = submitted["contact"].map(RegistrationForm.text) ?? "none"
         var values: [String: Any] = [

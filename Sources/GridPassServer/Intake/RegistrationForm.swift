@@ -16,7 +16,7 @@ enum RegistrationForm {
         let known = Set(RegistrationValidator.fields(for: kind))
         for error in errors?.errors ?? [] {
             let field = known.contains(error.field) ? error.field : "other"
-            let message = language == .en ? error.message : error.messageZH
+            let message = error.message(in: language)
             messages[field] = messages[field].map { $0 + " " + message } ?? message
         }
         let contact = text("contact")

@@ -1,3 +1,4 @@
+import GridPassCore
 import Foundation
 import Hummingbird
 
@@ -25,4 +26,14 @@ enum Language: String, Sendable {
     }
 
     var strings: [String: String] { self == .en ? Strings.en : Strings.zh }
+}
+
+extension FieldError {
+    /// The message in the page's language.
+    func message(in language: Language) -> String { language == .en ? message : messageZH }
+}
+
+extension FieldErrors {
+    /// Every message in the page's language, one after the other (a staff page's error box).
+    func messages(in language: Language) -> String { errors.map { $0.message(in: language) }.joined(separator: " ") }
 }
