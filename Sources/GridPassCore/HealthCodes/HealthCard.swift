@@ -7,13 +7,15 @@ import GridPassCrypto
 /// A guard's scan of it answers the person's current colour and status, as their current code
 /// would; printing a new card revokes the older ones (`invalid`, `revoked` at the gate).
 public enum HealthCard {
-    public static let prefix = "GP" + "C1:"
+    public static let prefix = "GPC1:"
 
     /// A new card text.
     public static func make() throws -> String { prefix + Base32.encode(try SecureRandom.bytes(16)) }
 
     /// Whether `text` has a card's shape (any case: QR scanners may lower-case it).
+    /// Every scan asks (a GP1 code is 81 characters): the length is checked before anything is copied.
     public static func isCard(_ text: String) -> Bool {
+        guard text.utf8.count == prefix.utf8.count + 26 else { return false }
         let upper = text.uppercased()
         guard upper.hasPrefix(prefix), upper.utf8.count == prefix.utf8.count + 26 else { return false }
         return Base32.decode(String(upper.dropFirst(prefix.count))) != nil

@@ -281,15 +281,14 @@ struct ChannelController: Sendable {
         throw APIError(fieldErrors: FieldErrors(errors))
     }
 
-    static func problemJSON(_ p: ProblemRecord, now: Int64) -> [String: Any] {
+    static func problemJSON(_ p: ProblemRecord) -> [String: Any] {
         ["id": p.id, "category": p.category.rawValue, "text": p.text, "status": p.status.rawValue,
          "answer": p.answer.map { $0 as Any } ?? NSNull(), "created_at": isoTime(p.createdAt)]
     }
 
     @Sendable func ownProblems(_ request: Request, context: AppRequestContext) async throws -> Response {
         let person = try await person(context)
-        let now = Int64(Date().timeIntervalSince1970)
-        return Response.json(["problems": try await services.channel.problems(of: person.ref).map { Self.problemJSON($0, now: now) }])
+        return Response.json(["problems": try await services.channel.problems(of: person.ref).map(Self.problemJSON)])
     }
 
     @Sendable func listProblems(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -312,7 +311,7 @@ struct ChannelController: Sendable {
             let now = Int64(Date().timeIntervalSince1970)
             var out: [[String: Any]] = []
             for p in try await services.channel.problems(placeIDs: try await channel.subtree(path.place), status: status, from: nil, to: nil) {
-                var row = Self.problemJSON(p, now: now)
+                var row = Self.problemJSON(p)
                 row["door"] = try await services.placeCache.place(id: p.placeID)?.fullName ?? ""
                 row["overdue"] = p.isOverdue(now: now)
                 row["photo"] = p.hasPhoto ? "/api/v1/problems/\(p.id)/photo" as Any : NSNull()
@@ -340,7 +339,7 @@ struct ChannelController: Sendable {
             throw APIError(.conflict, code: "problem_closed", message: "this report is closed")
         }
         try await audit(.problemAnswer, user, target: "problem:\(problemID)", detail: text, context)
-        return Response.json(Self.problemJSON(answered, now: Int64(Date().timeIntervalSince1970)))
+        return Response.json(Self.problemJSON(answered))
     }
 
     @Sendable func closeProblem(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -351,7 +350,7 @@ struct ChannelController: Sendable {
             throw APIError(.notFound, code: "not_found", message: "no problem report has the id \(problemID)")
         }
         try await audit(.problemClose, user, target: "problem:\(problemID)", detail: "closed", context)
-        return Response.json(Self.problemJSON(closed, now: Int64(Date().timeIntervalSince1970)))
+        return Response.json(Self.problemJSON(closed))
     }
 
     @Sendable func problemPhoto(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -56,7 +56,7 @@ struct PersonDataController: Sendable {
             },
             "cards": try await services.people.cards(of: ref).map { ["printed_at": isoTime($0.createdAt), "revoked_at": nullable($0.revokedAt.map(isoTime))] },
             "appeals": try await services.health.appeals(of: ref).map(AppealService.own),
-            "problems": try await services.channel.problems(of: ref).map { ChannelController.problemJSON($0, now: 0) },
+            "problems": try await services.channel.problems(of: ref).map(ChannelController.problemJSON),
             "visitors": try await services.channel.visitors(of: ref).map(ChannelController.visitorJSON),
             "scans": scans,
         ]
