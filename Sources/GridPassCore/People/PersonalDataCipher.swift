@@ -48,8 +48,19 @@ public struct PersonalDataCipher: Sendable {
 
     /// HMAC of the normalised identity number under the first data key (stable for the life of
     /// the data directory, so rotation never breaks look-ups).
-    public func index(idNumber: String) throws -> [UInt8] {
+    public func index(idNumber: String) throws -> [UInt8] { try blindIndex("gridpass/id-number/v1", idNumber) }
+
+    /// The same for a visitor's phone (a guard at the gate looks visitors up by it, CONTRACT §10).
+    public func index(visitorPhone phone: String) throws -> [UInt8] { try blindIndex("gridpass/visitor-phone/v1", phone) }
+
+    /// A visitor's phone as stored: its blind index, and the phone sealed to it.
+    public func sealVisitorPhone(_ phone: String) throws -> (index: [UInt8], phone: [UInt8]) {
+        let index = try index(visitorPhone: phone)
+        return (index, try seal(phone, context: Array("visitor-phone".utf8) + index))
+    }
+
+    private func blindIndex(_ label: String, _ value: String) throws -> [UInt8] {
         guard let key = keyRing.keys(refresh: false).first(.dataEncryption) else { throw KeyRingError("no data-encryption key") }
-        return try key.mac.mac(Array("gridpass/id-number/v1\0\(idNumber)".utf8))
+        return try key.mac.mac(Array("\(label)\0\(value)".utf8))
     }
 }

@@ -94,14 +94,10 @@ struct ChannelService: Sendable {
         try await services.places.path(placeID: person.placeID)?.nearest(.community)
     }
 
-    func phoneIndex(_ phone: String) throws -> [UInt8] {
-        guard let key = services.keyRing.keys(refresh: false).first(.dataEncryption) else { throw KeyRingError("no data-encryption key") }
-        return try key.mac.mac(Array("gridpass/visitor-phone/v1\0\(phone)".utf8))
-    }
+    func phoneIndex(_ phone: String) throws -> [UInt8] { try PersonalDataCipher(keyRing: services.keyRing).index(visitorPhone: phone) }
 
     func announce(_ input: VisitorInput, host: PersonRecord, community: Place, now: Int64) async throws -> VisitorRecord {
-        let index = try phoneIndex(input.phone)
-        let box = try PersonalDataCipher(keyRing: services.keyRing).seal(input.phone, context: Array("visitor-phone".utf8) + index)
+        let (index, box) = try PersonalDataCipher(keyRing: services.keyRing).sealVisitorPhone(input.phone)
         return try await services.channel.addVisitor(host: host.ref, communityID: community.id, name: input.name, phoneIndex: index,
                                                      phoneBox: box, arrival: input.arrival, days: input.days, now: now)
     }

@@ -203,7 +203,7 @@ struct ChannelTests {
     }
 
     static func phoneIndex(_ phone: String, _ services: AppServices) throws -> [UInt8] {
-        try #require(services.keyRing.keys(refresh: false).first(.dataEncryption)).mac.mac(Array("gridpass/visitor-phone/v1\0\(phone)".utf8))
+        try PersonalDataCipher(keyRing: services.keyRing).index(visitorPhone: phone)
     }
 
     @Test("the weekly summary counts what a week created, as the test counts it itself; JSON, CSV and HTML agree", arguments: Backend.all)
