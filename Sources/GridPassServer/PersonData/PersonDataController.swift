@@ -31,8 +31,9 @@ struct PersonDataController: Sendable {
         let door = try await services.places.path(placeID: person.placeID)
         var scans: [[String: Any]] = []
         for scan in try await services.people.scans(of: ref) {
-            let checkpoint = try await scan.checkpointID.asyncMap { try await services.placeCache.place(id: $0)?.fullName }
-            scans.append(["at": isoTime(scan.at), "checkpoint": (checkpoint ?? nil).map { $0 as Any } ?? NSNull(), "result": scan.result, "reason": scan.reason])
+            var checkpoint: String?
+            if let id = scan.checkpointID { checkpoint = try await services.placeCache.place(id: id)?.fullName }
+            scans.append(["at": isoTime(scan.at), "checkpoint": checkpoint.map { $0 as Any } ?? NSNull(), "result": scan.result, "reason": scan.reason])
         }
         let nullable: (Any?) -> Any = { $0 ?? NSNull() }
         let document: [String: Any] = [
@@ -117,14 +118,5 @@ struct PersonDataController: Sendable {
         guard r.form["confirm"] == "yes" else { throw StaffFailure.invalid(r.s["delete_confirm_needed"]) }
         try await delete(person, by: r.user, context: r.context)
         return Response(status: .seeOther, headers: [.location: "/staff/places/\(path.place.code)?deleted=1"])
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        switch self {
-        case .some(let value): try await transform(value)
-        case .none: nil
-        }
     }
 }
