@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridPassCore
 import GridPassPostgres
 import GridPassServer
 import Logging
@@ -51,6 +52,25 @@ struct DataOption: ParsableArguments {
 }
 
 /// Opens the store for a command, with logs as JSON lines on standard error.
+/// `--time-zone`: the zone of the deployment's days and of every time a page shows.
+struct ZoneOption: ParsableArguments {
+    @Option(name: .customLong("time-zone"),
+            help: "The deployment's time zone (IANA name): days, weeks and the times pages show (default Asia/Shanghai, or GRIDPASS_TIME_ZONE).")
+    var timeZone: String?
+
+    var zone: LocalZone {
+        get throws {
+            let name = timeZone ?? ProcessInfo.processInfo.environment["GRIDPASS_TIME_ZONE"].flatMap { $0.isEmpty ? nil : $0 } ?? "Asia/Shanghai"
+            guard let zone = LocalZone(identifier: name) else {
+                throw ValidationError("--time-zone: unknown time zone \"\(name)\" (an IANA name such as Asia/Shanghai or Asia/Urumqi)")
+            }
+            return zone
+        }
+    }
+
+    func validate() throws { _ = try zone }
+}
+
 func openServices(_ data: DataOption) async throws -> AppServices {
     bootstrapLogging()
     let store = try data.store()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridPassCore
 import GridPassServer
 import Hummingbird
 import Logging
@@ -8,6 +9,7 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve GridPass over HTTP.")
 
     @OptionGroup var data: DataOption
+    @OptionGroup var zone: ZoneOption
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(name: .customLong("public-url"), help: "Base URL printed on posters (default http://HOST:PORT).")
@@ -35,6 +37,7 @@ struct Serve: AsyncParsableCommand {
         config.store = try data.store()
         config.metricsToken = metricsToken ?? ProcessInfo.processInfo.environment["GRIDPASS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         config.trustedProxies = trustedProxies
+        config.timeZone = try zone.zone
         let app = try await buildApplication(config)
         try await app.runService()
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GridPassCore
 import GridPassServer
 
 struct Summary: AsyncParsableCommand {
@@ -17,9 +18,11 @@ struct SummaryWeekly: AsyncParsableCommand {
     @Option(help: "html (printable, A4), csv or json.") var format: String = "html"
     @Option(help: "Where to write it.") var out: String
     @OptionGroup var data: DataOption
+    @OptionGroup var zone: ZoneOption
 
     func run() async throws {
         guard let format = WeeklySummaryExport.Format(rawValue: format) else { throw ValidationError("--format must be html, csv or json") }
+        LocalZone.use(try zone.zone)
         let services = try await openServices(data)
         let text: String
         do { text = try await WeeklySummaryExport.render(services, place: place, week: week, format: format) } catch let failure as WeeklySummaryExport.Failure {

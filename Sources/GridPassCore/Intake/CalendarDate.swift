@@ -14,11 +14,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.day = day
     }
 
-    /// The local date at a Unix time, for a zone `utcOffsetSeconds` east of UTC (China: +8 h).
-    public init(unixSeconds: Int64, utcOffsetSeconds: Int = 8 * 3600) {
-        var days = (unixSeconds + Int64(utcOffsetSeconds)) / 86_400
-        if (unixSeconds + Int64(utcOffsetSeconds)) % 86_400 < 0 { days -= 1 }
-        (year, month, day) = Day.civil(fromDays: Int(days))
+    /// The local date at a Unix time, in `zone` (the deployment's unless given).
+    public init(unixSeconds: Int64, zone: LocalZone = .deployment) {
+        (year, month, day) = zone.day(of: unixSeconds).components
     }
 
     public static func isLeapYear(_ year: Int) -> Bool {

@@ -1,18 +1,20 @@
-/// A calendar day in China time (UTC+8), counted as days since 1970-01-01.
+/// A calendar day in the deployment's time zone (`LocalZone`, China time unless told otherwise),
+/// counted as days since 1970-01-01.
 /// `Day`s form a range: `for day in first...last`, `day.advanced(by: 14)`, `a.distance(to: b)`.
 public struct Day: Strideable, Hashable, Sendable, CustomStringConvertible {
-    /// Seconds east of UTC of China Standard Time (no daylight saving).
-    public static let utcOffsetSeconds: Int64 = 8 * 3600
-
-    /// Days since 1970-01-01 (China time); negative before.
+    /// Days since 1970-01-01 (local calendar); negative before.
     public let number: Int
 
     public init(number: Int) { self.number = number }
 
-    /// The day in China time that contains the instant `unixSeconds`.
+    /// The day in the deployment's zone that contains the instant `unixSeconds`.
     public init(unixSeconds: Int64) {
-        let local = unixSeconds + Self.utcOffsetSeconds
-        number = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        self = LocalZone.deployment.day(of: unixSeconds)
+    }
+
+    /// The day in `zone` that contains the instant.
+    public init(unixSeconds: Int64, in zone: LocalZone) {
+        self = zone.day(of: unixSeconds)
     }
 
     /// A real calendar date (proleptic Gregorian), else nil.
@@ -37,8 +39,8 @@ public struct Day: Strideable, Hashable, Sendable, CustomStringConvertible {
         self.init(year: y, month: m, day: d)
     }
 
-    /// The instant this day starts (00:00 China time), in Unix seconds.
-    public var startUnixSeconds: Int64 { Int64(number) * 86_400 - Self.utcOffsetSeconds }
+    /// The instant this day starts (00:00 in the deployment's zone), in Unix seconds.
+    public var startUnixSeconds: Int64 { LocalZone.deployment.start(of: self) }
 
     public var components: (year: Int, month: Int, day: Int) { Self.civil(fromDays: number) }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GridPassCore
 
 /// Everything `gridpass serve` is told on its command line (CONTRACT §1).
 public struct AppConfiguration: Sendable {
@@ -16,6 +17,8 @@ public struct AppConfiguration: Sendable {
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`); from
     /// anyone else the header is ignored and the connection's address counts.
     public var trustedProxies: [String] = []
+    /// The deployment's time zone (`--time-zone`): days, weeks and every time a page shows.
+    public var timeZone: LocalZone = .shanghai
     /// Where the data lives: by default the SQLite data directory `dataDirectory`.
     public var store: AppServices.Store?
     /// The store to open.

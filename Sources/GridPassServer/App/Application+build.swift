@@ -8,6 +8,7 @@ import Logging
 /// tested is what ships.
 public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "gridpass")
+    LocalZone.use(config.timeZone)
     switch config.effectiveStore {
     case .sqlite(let path): logger[metadataKey: "data"] = .string(path)
     case .postgres(let url, _): logger[metadataKey: "database"] = .string((try? PostgresURL(url))?.description ?? "?")

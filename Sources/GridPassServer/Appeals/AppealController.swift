@@ -204,7 +204,7 @@ struct AppealController: Sendable {
         for l in found {
             rows.append(["href": "/staff/appeals/\(l.appeal.id)", "name": NameMask.mask(l.name),
                          "place": try await services.placeCache.place(id: l.placeID)?.fullName ?? "", "reason": l.appeal.reason,
-                         "status": s["appeal_" + l.appeal.status.rawValue], "at": StaffClock.time(l.appeal.createdAt)])
+                         "status": s["appeal_" + l.appeal.status.rawValue], "at": s.time(l.appeal.createdAt)])
         }
         return try env.page("staff-appeals", ["title": s["appeals_title"], "rows": rows, "hasRows": !rows.isEmpty,
                                               "showAll": r.query("all") == nil], r)

@@ -19,7 +19,7 @@ struct AppealService: Sendable {
     func open(_ person: PersonRecord, reason: String, address: String?, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> AppealRecord {
         let appeal = try await services.health.openAppeal(person.ref, reason: reason, now: now)
         try await services.staff.addAudit(AuditEntry(at: now, userID: nil, userName: NameMask.mask(person.name), action: .appeal,
-                                                     target: "person:" + person.id, detail: "appeal \(appeal.id) opened: " + reason,
+                                                     target: "person:" + person.id, detail: AuditDetail.make("appeal_opened", ["id": appeal.id, "reason": reason]),
                                                      address: address))
         return appeal
     }
@@ -58,10 +58,11 @@ struct AppealService: Sendable {
         let (appeal, record) = try await services.health.decideAppeal(id: id, upheld: upheld, reason: reason, by: user.id, name: user.name,
                                                                      correction: upheld ? correction : .none, now: now,
                                                                      decide: codes.decide(now: now))
-        var detail = "appeal \(id): " + reason
-        if upheld, !correction.strike.isEmpty { detail += " · struck declarations " + correction.strike.map(String.init).joined(separator: ", ") }
-        if upheld, !correction.unvisit.isEmpty { detail += " · removed regions " + correction.unvisit.joined(separator: ", ") }
-        if let color = record?.color { detail += " · colour now " + color.rawValue }
+        var args: [String: Any] = ["id": id, "reason": reason]
+        if upheld, !correction.strike.isEmpty { args["struck"] = correction.strike.map(String.init).joined(separator: ", #") }
+        if upheld, !correction.unvisit.isEmpty { args["unvisited"] = correction.unvisit.joined(separator: ",") }
+        if let color = record?.color { args["color"] = color.rawValue }
+        let detail = AuditDetail.make("appeal_decided", args)
         try await services.staff.addAudit(AuditEntry(at: now, userID: user.id, userName: user.name, action: upheld ? .appealUpheld : .appealDismissed,
                                                      target: "person:" + person.id, detail: detail, address: address))
         return (appeal, record)

@@ -33,7 +33,7 @@ struct AssistedController: Sendable {
     func issueCard(_ person: PersonRecord, by user: UserRecord, context: AppRequestContext, now: Int64) async throws -> (card: String, url: String) {
         let card = try HealthCard.make()
         try await services.health.issueCard(person.ref, cardHash: try HealthCard.hash(card), by: user.id, now: now)
-        try await env.audit(.card, by: user, target: "person:" + person.id, detail: "printed; older cards revoked", context: context, now: now)
+        try await env.audit(.card, by: user, target: "person:" + person.id, detail: AuditDetail.make("card"), context: context, now: now)
         return (card, env.publicURL + "/cards/" + card.dropFirst(HealthCard.prefix.count))
     }
 
@@ -81,7 +81,7 @@ struct AssistedController: Sendable {
         let matrix = try QRMatrix(text: text, errorCorrection: .quartile)
         return try services.pages.page("card", [
             "title": t["card_title"]!, "maskedName": NameMask.mask(person.name), "fullName": path.fullName, "room": person.room ?? "",
-            "qr": SVGRenderer.qrElement(matrix, x: 0, y: 0, side: 100), "printed": Day(unixSeconds: card.createdAt).iso,
+            "qr": SVGRenderer.qrElement(matrix, x: 0, y: 0, side: 100), "printed": language.date(Day(unixSeconds: card.createdAt)),
         ], language: language)
     }
 
@@ -92,7 +92,7 @@ struct AssistedController: Sendable {
                      now: Int64) async throws -> HealthRecord? {
         try await services.health.addReport(person.ref, declaration, now: now, enteredBy: user.id)
         let record = try await env.codes.refresh(person.ref, now: now)
-        try await env.audit(.report, by: user, target: "person:" + person.id, detail: "entered by staff", context: context, now: now)
+        try await env.audit(.report, by: user, target: "person:" + person.id, detail: AuditDetail.make("report"), context: context, now: now)
         return record
     }
 

@@ -126,7 +126,7 @@ struct ChannelController: Sendable {
         let (path, title, text, urgent, expires) = try await noticeInput(fields, user: user, now: now)
         let notice = try await services.channel.addNotice(placeID: path.place.id, title: title, text: text, urgent: urgent, expiresAt: expires,
                                                           by: user.id, name: user.name, now: now)
-        try await audit(.notice, user, target: "place:" + path.place.code, detail: "notice \(notice.id): " + title, context)
+        try await audit(.notice, user, target: "place:" + path.place.code, detail: AuditDetail.make("notice", ["id": notice.id, "title": title]), context)
         return Response.json(Self.noticeJSON(notice, place: path.place.code), status: .created)
     }
 
@@ -152,7 +152,7 @@ struct ChannelController: Sendable {
                 let door = try await services.placeCache.place(id: p.placeID)?.fullName ?? ""
                 rows.append(["name": NameMask.mask(p.name), "door": door, "room": p.room.map { $0 as Any } ?? NSNull(), "person_id": p.id])
             }
-            try await audit(.noticeUnread, user, target: "place:" + path.place.code, detail: "notice \(notice.id): \(rows.count) unread listed", context)
+            try await audit(.noticeUnread, user, target: "place:" + path.place.code, detail: AuditDetail.make("notice_unread", ["id": notice.id, "count": rows.count]), context)
             return Response.json(["unread": rows])
         } catch let error as ChannelService.Refusal { throw refusal(error, "notice") }
     }
@@ -190,7 +190,7 @@ struct ChannelController: Sendable {
         try await services.channel.markNoticeRead(notice.notice.id, by: person.ref, now: Int64(Date().timeIntervalSince1970))
         return try services.pages.page("notice", [
             "title": notice.notice.title, "text": notice.notice.text, "urgent": notice.notice.urgent,
-            "at": StaffClock.time(notice.notice.createdAt), "by": notice.notice.createdByName, "back": "/me/\(person.meToken)",
+            "at": language.time(notice.notice.createdAt), "by": notice.notice.createdByName, "back": "/me/\(person.meToken)",
         ], language: language)
     }
 
@@ -349,7 +349,7 @@ struct ChannelController: Sendable {
         guard let closed = try await services.channel.closeProblem(problemID, by: user.id, now: Int64(Date().timeIntervalSince1970)) else {
             throw APIError(.notFound, code: "not_found", message: "no problem report has the id \(problemID)")
         }
-        try await audit(.problemClose, user, target: "problem:\(problemID)", detail: "closed", context)
+        try await audit(.problemClose, user, target: "problem:\(problemID)", detail: AuditDetail.make("closed"), context)
         return Response.json(Self.problemJSON(closed))
     }
 
@@ -438,7 +438,7 @@ struct ChannelController: Sendable {
             rows.append(["name": NameMask.mask(l.visitor.name), "host": NameMask.mask(l.hostName), "door": door + (l.hostRoom.map { " " + $0 } ?? ""),
                          "arrival": l.visitor.arrival.iso, "until": l.visitor.until.iso])
         }
-        try await audit(.visitorLookup, user, target: target, detail: "\(rows.count) visitors shown", context)
+        try await audit(.visitorLookup, user, target: target, detail: AuditDetail.make("visitors", ["count": rows.count]), context)
         return Response.json(["visitors": rows])
     }
 }

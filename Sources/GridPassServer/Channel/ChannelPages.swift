@@ -52,7 +52,7 @@ struct ChannelPages: Sendable {
             guard let at = try await services.places.path(placeID: n.placeID) else { continue }
             let (reached, read) = try await channel.reach(n, at)
             rows.append(["href": "/staff/notices/\(n.id)", "title": n.title, "place": at.fullName.isEmpty ? at.place.name : at.place.name,
-                         "urgent": n.urgent, "reached": reached, "read": read, "at": StaffClock.time(n.createdAt)])
+                         "urgent": n.urgent, "reached": reached, "read": read, "at": r.s.time(n.createdAt)])
         }
         var values: [String: Any] = ["title": r.s["notices_title"], "rows": rows, "hasRows": !rows.isEmpty, "place": path.place.code,
                                      "placeName": path.fullName]
@@ -69,7 +69,7 @@ struct ChannelPages: Sendable {
             let (path, title, text, urgent, expires) = try await controller.noticeInput(fields, user: r.user, now: r.now)
             let n = try await services.channel.addNotice(placeID: path.place.id, title: title, text: text, urgent: urgent, expiresAt: expires,
                                                          by: r.user.id, name: r.user.name, now: r.now)
-            try await audit(.notice, r, target: "place:" + path.place.code, detail: "notice \(n.id): " + title)
+            try await audit(.notice, r, target: "place:" + path.place.code, detail: AuditDetail.make("notice", ["id": n.id, "title": title]))
             return Response(status: .seeOther, headers: [.location: "/staff/notices?posted=1&place=\(path.place.code)"])
         } catch let error as APIError {
             if error.status == .forbidden { throw StaffFailure.forbidden }
@@ -85,7 +85,7 @@ struct ChannelPages: Sendable {
         }
         let (reached, read) = try await channel.reach(n, path)
         var values: [String: Any] = ["title": n.title, "text": n.text, "urgent": n.urgent, "place": path.fullName, "by": n.createdByName,
-                                     "at": StaffClock.time(n.createdAt), "reached": reached, "read": read]
+                                     "at": r.s.time(n.createdAt), "reached": reached, "read": read]
         if n.urgent {
             // Who has not read an urgent notice, for a phone call (masked names; audited).
             var unread: [[String: Any]] = []
@@ -95,7 +95,7 @@ struct ChannelPages: Sendable {
             }
             values["unread"] = unread
             values["hasUnread"] = !unread.isEmpty
-            try await audit(.noticeUnread, r, target: "place:" + path.place.code, detail: "notice \(n.id): \(unread.count) unread listed")
+            try await audit(.noticeUnread, r, target: "place:" + path.place.code, detail: AuditDetail.make("notice_unread", ["id": n.id, "count": unread.count]))
         }
         return try env.page("staff-notice", values, r)
     }
@@ -108,7 +108,7 @@ struct ChannelPages: Sendable {
         var rows: [[String: Any]] = []
         for p in try await services.channel.problems(placeIDs: try await channel.subtree(path.place), status: nil, from: nil, to: nil).reversed() {
             rows.append(["id": p.id, "category": s["cat_" + p.category.rawValue], "text": p.text, "status": s["pstatus_" + p.status.rawValue],
-                         "door": try await services.placeCache.place(id: p.placeID)?.fullName ?? "", "at": StaffClock.time(p.createdAt),
+                         "door": try await services.placeCache.place(id: p.placeID)?.fullName ?? "", "at": s.time(p.createdAt),
                          "answer": p.answer ?? "", "hasAnswer": p.answer != nil, "closed": p.status == .closed,
                          "overdue": p.isOverdue(now: r.now), "photo": p.hasPhoto ? "/staff/problems/\(p.id)/photo" : "",
                          "hasPhoto": p.hasPhoto, "fromPoster": p.person == nil,
@@ -143,7 +143,7 @@ struct ChannelPages: Sendable {
     func close(_ r: StaffRequest) async throws -> Response {
         let p = try await problemInScope(r)
         _ = try await services.channel.closeProblem(p.id, by: r.user.id, now: r.now)
-        try await audit(.problemClose, r, target: "problem:\(p.id)", detail: "closed")
+        try await audit(.problemClose, r, target: "problem:\(p.id)", detail: AuditDetail.make("closed"))
         return Response(status: .seeOther, headers: [.location: "/staff/problems?closed=\(p.id)"])
     }
 
@@ -164,10 +164,10 @@ struct ChannelPages: Sendable {
             for l in try await services.channel.visitors(communityID: community.id, on: nil, phoneIndex: nil) {
                 rows.append(["name": NameMask.mask(l.visitor.name), "host": NameMask.mask(l.hostName),
                              "door": (try await services.placeCache.place(id: l.hostPlaceID)?.fullName ?? "") + (l.hostRoom.map { " " + $0 } ?? ""),
-                             "arrival": l.visitor.arrival.iso, "until": l.visitor.until.iso])
+                             "arrival": r.language.date(l.visitor.arrival), "until": r.language.date(l.visitor.until)])
             }
         }
-        try await audit(.visitorLookup, r, target: "place:" + path.place.code, detail: "\(rows.count) visitors listed")
+        try await audit(.visitorLookup, r, target: "place:" + path.place.code, detail: AuditDetail.make("visitors", ["count": rows.count]))
         return try env.page("staff-visitors", ["title": r.s["visitors_title"], "rows": rows, "hasRows": !rows.isEmpty, "placeName": path.fullName], r)
     }
 

@@ -47,11 +47,11 @@ enum WeeklySummaryFormats {
         let maxDay = max(1, s.perDay.max() ?? 1)
         let bars = zip(s.week.days, s.perDay).enumerated().map { i, pair -> [String: Any] in
             let h = Double(pair.1) / Double(maxDay) * 80
-            return ["x": 10 + i * 40, "y": 95 - Int(h.rounded()), "h": Int(h.rounded()), "n": pair.1, "label": String(pair.0.iso.suffix(5)), "lx": 24 + i * 40]
+            return ["x": 10 + i * 40, "y": 95 - Int(h.rounded()), "h": Int(h.rounded()), "n": pair.1, "label": language.shortDate(pair.0), "lx": 24 + i * 40]
         }
         let values: [String: Any] = [
             "title": t["summary_title"], "placeName": placeName, "week": s.week.description,
-            "from": s.week.monday.iso, "to": s.week.monday.advanced(by: 6).iso,
+            "from": language.date(s.week.monday), "to": language.date(s.week.monday.advanced(by: 6)),
             "total": s.problemsTotal, "median": s.medianAnswerHours.map { String(format: "%.1f", $0) } ?? "—",
             "categories": s.byCategory.map { ["name": t["cat_" + $0.0.rawValue], "n": $0.1] },
             "statuses": s.byStatus.map { ["name": t["pstatus_" + $0.0.rawValue], "n": $0.1] },
@@ -59,7 +59,7 @@ enum WeeklySummaryFormats {
             "open": s.open.map { item in
                 ["id": item.problem.id, "category": t["cat_" + item.problem.category.rawValue], "text": item.problem.text,
                  "grid": s.grids.first { $0.id == item.problem.gridID }?.name ?? "",
-                 "at": StaffClock.time(item.problem.createdAt), "overdue": item.overdue] as [String: Any]
+                 "at": t.time(item.problem.createdAt), "overdue": item.overdue] as [String: Any]
             },
             "hasOpen": !s.open.isEmpty,
             "notices": s.notices.map { ["title": $0.title, "reached": $0.reached, "read": $0.read,

@@ -43,13 +43,13 @@ struct GuardSignInController: Sendable {
         try await env.services.staff.createGuardLink(linkHash: try SHA256Digest.hash(Array(secret.utf8)), checkpointPlaceID: checkpoint.place.id,
                                                      createdBy: user.id, now: now, expiresAt: expiresAt)
         try await env.audit(.guardLink, by: user, target: "place:" + checkpoint.place.code,
-                            detail: "until " + StaffClock.time(expiresAt), context: context, now: now)
+                            detail: AuditDetail.make("guard_link", ["until": expiresAt]), context: context, now: now)
         return (env.publicURL + "/checkpoint/signin/" + secret, expiresAt)
     }
 
     func revokeAll(_ checkpoint: PlacePath, by user: UserRecord, context: AppRequestContext, now: Int64) async throws -> Int {
         let count = try await env.services.staff.revokeGuardSignIns(checkpointPlaceID: checkpoint.place.id, now: now)
-        try await env.audit(.guardRevoke, by: user, target: "place:" + checkpoint.place.code, detail: "\(count)", context: context, now: now)
+        try await env.audit(.guardRevoke, by: user, target: "place:" + checkpoint.place.code, detail: AuditDetail.make("guard_revoked", ["count": count]), context: context, now: now)
         return count
     }
 
@@ -128,7 +128,7 @@ struct GuardSignInController: Sendable {
         let now = Int64(Date().timeIntervalSince1970)
         switch try await login.checkPassword(name: name, password: password, context: context, now: now) {
         case .locked(let until):
-            throw APIError(.tooManyRequests, code: "locked", message: "too many failed sign-ins: locked until \(UTCTimestamp.iso(until))")
+            throw APIError(.tooManyRequests, code: "locked", message: "too many failed sign-ins: locked until \(Language.en.time(until)) (\(LocalZone.deployment.identifier))")
         case .failed:
             throw APIError(.unauthorized, code: "unauthorized", message: "wrong name or password")
         case .success(let user):
@@ -140,7 +140,7 @@ struct GuardSignInController: Sendable {
             let expiresAt = now + GuardSignIn.sessionLifetime
             try await env.services.staff.createGuardSession(sessionHash: try SHA256Digest.hash(Array(session.utf8)), checkpointPlaceID: checkpointID,
                                                             userName: user.name, now: now, expiresAt: expiresAt)
-            try await env.audit(.loginSuccess, by: user, target: "user:" + user.name, detail: "guard page", context: context, now: now)
+            try await env.audit(.loginSuccess, by: user, target: "user:" + user.name, detail: AuditDetail.make("guard_page"), context: context, now: now)
             return Response.json(["token": session, "expires_at": UTCTimestamp.iso(expiresAt), "checkpoint": checkpoint.code], status: .created)
         }
     }
@@ -164,7 +164,7 @@ struct GuardSignInController: Sendable {
         return try env.page("staff-guard-signin", [
             "title": r.s["signin_title"], "name": checkpoint.place.name, "fullName": checkpoint.fullName,
             "qr": SVGRenderer.qrElement(matrix, x: 0, y: 0, side: 100), "url": link.url,
-            "note": r.s.fill("signin_note", ["until": StaffClock.time(link.expiresAt)]), "back": "/staff/places/\(checkpoint.place.code)",
+            "note": r.s.fill("signin_note", ["until": r.s.time(link.expiresAt)]), "back": "/staff/places/\(checkpoint.place.code)",
             "revoke": "/staff/places/\(checkpoint.place.code)/guard-signin/revoke",
         ], r)
     }

@@ -64,7 +64,7 @@ struct IntakeService: Sendable {
             services.metrics.registered(kind, created: created)
             if let staff = assistedBy {
                 try await services.staff.addAudit(AuditEntry(at: unix, userID: staff.id, userName: staff.name, action: .assist,
-                    target: "person:" + person.id, detail: "consent given in person to staff \(staff.name) · \(door.place.code)", address: address))
+                    target: "person:" + person.id, detail: AuditDetail.make("consent", ["staff": staff.name, "place": door.fullName]), address: address))
             }
             return .registered(person, code: record?.code, created: created)
         }

@@ -44,7 +44,7 @@ struct PersonalPage: Sendable {
         if let code = record?.code {
             values["code"] = [
                 "color": code.color.rawValue, "colorName": t["color_" + code.color.rawValue] ?? code.color.rawValue,
-                "expiresAt": isoTime(code.expiresAt), "expiresUnix": code.expiresAt, "payload": code.payload,
+                "expiresAt": language.time(code.expiresAt), "expiresUnix": code.expiresAt, "payload": code.payload,
                 "reasons": (record?.reasons ?? []).map { language == .en ? $0.en : $0.zh },
                 "hasReasons": !(record?.reasons ?? []).isEmpty,
             ] as [String: Any]
@@ -65,7 +65,7 @@ struct PersonalPage: Sendable {
         let notices = try await ChannelService(services: services).notices(for: person, now: now)
         values["notices"] = notices.map { n in
             ["href": "/me/\(person.meToken)/notices/\(n.notice.id)", "title": n.notice.title, "unread": !n.read, "urgent": n.notice.urgent,
-             "at": Day(unixSeconds: n.notice.createdAt).iso] as [String: Any]
+             "at": language.time(n.notice.createdAt)] as [String: Any]
         }
         values["hasNotices"] = !notices.isEmpty
         let unread = notices.filter { !$0.read }.count
@@ -80,10 +80,12 @@ struct PersonalPage: Sendable {
         values["hasProblems"] = !problems.isEmpty
         values["categories"] = ProblemCategory.allCases.map { ["value": $0.rawValue, "label": t["cat_" + $0.rawValue] ?? $0.rawValue] }
         let visitors = try await services.channel.visitors(of: person.ref)
-        values["visitors"] = visitors.map { ["name": $0.name, "arrival": $0.arrival.iso, "until": $0.until.iso] }
+        values["visitors"] = visitors.map { ["name": $0.name, "arrival": language.date($0.arrival), "until": language.date($0.until)] }
         values["hasVisitors"] = !visitors.isEmpty
         values["mayAnnounce"] = person.status == .active && person.kind == .resident
-        values["earliestArrival"] = Day(unixSeconds: now).advanced(by: services.rules.visitorNoticeDays).iso
+        let earliest = Day(unixSeconds: now).advanced(by: services.rules.visitorNoticeDays)
+        values["earliestArrival"] = earliest.iso
+        values["earliestArrivalText"] = language.date(earliest)
         return try services.pages.page("me", values, language: language, status: errors == nil ? .ok : .unprocessableContent)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GridPassCore
 import GridPassResources
 import Hummingbird
 import Mustache
@@ -18,6 +19,7 @@ public struct Pages: Sendable {
         var values = values
         values["t"] = language.strings
         values["lang"] = language.rawValue
+        values["timeZone"] = LocalZone.deployment.identifier
         guard let html = library.render(values, withTemplate: template) else { throw PagesError.missing(template) }
         return html
     }

@@ -72,7 +72,7 @@ struct PersonDataController: Sendable {
     func delete(_ person: PersonRecord, by user: UserRecord?, context: AppRequestContext) async throws {
         guard try await services.people.delete(person.ref) else { throw APIError(.notFound, code: "not_found", message: "no such person") }
         try await env.audit(.deletion, by: user, name: user?.name ?? "本人 / the person", target: "person:deleted",
-                            detail: user == nil ? "registration deleted by the person" : "registration deleted on the person's request",
+                            detail: AuditDetail.make(user == nil ? "deleted_self" : "deleted_request"),
                             context: context, now: Int64(Date().timeIntervalSince1970))
     }
 

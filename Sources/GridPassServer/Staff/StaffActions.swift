@@ -34,7 +34,7 @@ struct StaffActions: Sendable {
     func setRisk(region: String, level: RiskLevel?, _ r: StaffRequest) async throws -> Int {
         guard r.user.role == .admin else { throw StaffFailure.forbidden }
         let count = try await env.codes.setRisk(region: region, level: level, now: r.now)
-        try await env.audit(.risk, r, target: "region:" + region, detail: "\(level?.rawValue ?? "none"), \(count) affected")
+        try await env.audit(.risk, r, target: "region:" + region, detail: AuditDetail.make("risk", ["level": level?.rawValue ?? "remove", "count": count]))
         return count
     }
 

@@ -51,7 +51,7 @@ struct StaffCoverageController: Sendable {
         let community = path.nearest(.community)?.name ?? ""
         return [
             "title": "\(c.grid.name) · \(s["coverage_title"])", "name": c.grid.name, "community": community, "code": code,
-            "today": c.today.iso, "placeHref": "/staff/places/\(code)",
+            "today": s.language.date(c.today), "placeHref": "/staff/places/\(code)",
             "registered": c.registeredHouseholds, "expected": c.expectedHouseholds.map(String.init) ?? s["cov_unknown"],
             "registeredPercent": c.registeredPercent.map { "\($0)%" } ?? "",
             "registeredBar": min(c.registeredPercent ?? 0, 100),

@@ -45,7 +45,7 @@ struct StaffLoginController: Sendable {
         let user: UserRecord
         switch try await checkPassword(name: name, password: form["password"] ?? "", context: context, now: now) {
         case .locked(let until):
-            return try loginPage(request, next: next, name: name, error: s.fill("login_locked", ["time": StaffClock.clock(until)]),
+            return try loginPage(request, next: next, name: name, error: s.fill("login_locked", ["time": s.language.clock(until)]),
                                  status: .tooManyRequests)
         case .failed(let remaining):
             var error = s["login_bad"]
@@ -85,7 +85,7 @@ struct StaffLoginController: Sendable {
             let lockedUntil = [state.lockedUntil, addressState.lockedUntil].compactMap { $0 }.max()
             try await env.audit(lockedUntil == nil ? .loginFailure : .loginLocked, by: user, name: name.isEmpty ? "?" : name,
                                 target: "user:" + (name.isEmpty ? "?" : name),
-                                detail: lockedUntil.map { "locked until " + StaffClock.time($0) } ?? "failure \(state.failures)",
+                                detail: lockedUntil.map { AuditDetail.make("locked", ["until": $0]) } ?? AuditDetail.make("failure", ["count": state.failures]),
                                 context: context, now: now)
             if let lockedUntil { return .locked(until: lockedUntil) }
             return .failed(remaining: LoginThrottle.Policy.account.maxFailures - state.failures)

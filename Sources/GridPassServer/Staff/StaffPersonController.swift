@@ -73,7 +73,7 @@ struct StaffPersonController: Sendable {
                     "contact": r.language.strings["contact_" + d.contact] ?? d.contact, "today": day == today,
                     "byStaff": d.enteredBy != nil, "struck": d.struckAt != nil, "id": d.id] as [String: Any]
         }
-        let flags = (record?.flags ?? []).reversed().map { ["flag": s.flag($0.kind), "day": $0.day.iso] }
+        let flags = (record?.flags ?? []).reversed().map { ["flag": s.flag($0.kind), "day": s.language.date($0.day)] }
         var values: [String: Any] = [
             "title": NameMask.mask(person.name), "maskedName": NameMask.mask(person.name), "fullName": path.fullName,
             "room": person.room ?? "", "kind": s["kind_" + person.kind.rawValue],
@@ -87,7 +87,7 @@ struct StaffPersonController: Sendable {
             "symptomChoices": RegistrationForm.symptoms.map { ["code": $0, "label": r.language.strings[$0] ?? $0] },
             "contactChoices": RegistrationForm.contacts.map { ["value": $0, "label": r.language.strings["contact_" + $0] ?? $0] },
             "flagKinds": StaffFlagKind.allCases.map { ["value": $0.rawValue, "label": s.flag($0)] },
-            "registeredAt": StaffClock.time(person.createdAt),
+            "registeredAt": s.time(person.createdAt),
         ]
         if let reason = person.reviewReason, !reason.isEmpty { values["reviewReason"] = reason }
         if let department = person.department, !department.isEmpty { values["department"] = department }

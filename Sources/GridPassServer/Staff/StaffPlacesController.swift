@@ -115,7 +115,7 @@ struct StaffPlacesController: Sendable {
         } catch let failure as PosterService.Failure {
             throw StaffFailure.invalid(failure.description)
         }
-        try await env.audit(.print, r, target: "place:" + path.place.code, detail: "\(posters.count)")
+        try await env.audit(.print, r, target: "place:" + path.place.code, detail: AuditDetail.make("printed", ["count": posters.count]))
         return Response.html(try PosterRenderer.html(posters, title: title))
     }
 
@@ -127,7 +127,7 @@ struct StaffPlacesController: Sendable {
         } catch let error as RepositoryError {
             throw StaffFailure.invalid(error.description)
         }
-        try await env.audit(.rotate, r, target: "place:" + place.code, detail: "serial \(place.posterSerial)")
+        try await env.audit(.rotate, r, target: "place:" + place.code, detail: AuditDetail.make("rotated", ["serial": place.posterSerial]))
         return Response(status: .seeOther, headers: [.location: "/staff/places/\(place.code)?rotated=\(place.posterSerial)"])
     }
 }

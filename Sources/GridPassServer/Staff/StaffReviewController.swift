@@ -23,7 +23,7 @@ struct StaffReviewController: Sendable {
         // that identifies (identity number and phone stay on the audited person page).
         let rows: [[String: Any]] = pending.map { p in
             var row: [String: Any] = ["id": p.id, "name": p.name, "enterprise": names[p.placeID] ?? "",
-                                      "registeredAt": StaffClock.time(p.createdAt), "action": "/staff/review/\(p.id)",
+                                      "registeredAt": s.time(p.createdAt), "action": "/staff/review/\(p.id)",
                                       "href": "/staff/people/\(p.id)"]
             if let department = p.department, !department.isEmpty { row["department"] = department }
             return row

@@ -53,7 +53,7 @@ struct StaffRiskController: Sendable {
             var row = StaffPeopleRows.row(f.person, where: (labels[f.person.placeID] ?? "") + (f.person.room.map { " " + $0 } ?? ""),
                                           today: today, s)
             row["flag"] = s.flag(f.flag)
-            row["flaggedAt"] = StaffClock.time(f.at)
+            row["flaggedAt"] = s.time(f.at)
             return row
         }
         var values: [String: Any] = ["title": s["risk_title"], "regions": regions, "hasRegions": !regions.isEmpty,

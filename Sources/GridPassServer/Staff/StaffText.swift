@@ -42,20 +42,9 @@ struct StaffText: Sendable {
 
     func day(_ day: Day?, today: Day) -> String {
         guard let day else { return self["never"] }
-        return day == today ? self["today"] : day.iso
+        return day == today ? self["today"] : language.date(day)
     }
-}
 
-/// Times on staff pages, in China time.
-enum StaffClock {
-    /// `2026-11-27 09:30`.
-    static func time(_ unix: Int64) -> String { Day(unixSeconds: unix).iso + " " + clock(unix) }
-
-    /// `09:30`.
-    static func clock(_ unix: Int64) -> String {
-        let local = unix + Day.utcOffsetSeconds
-        let seconds = ((local % 86_400) + 86_400) % 86_400
-        let h = seconds / 3600, m = seconds % 3600 / 60
-        return (h < 10 ? "0" : "") + String(h) + ":" + (m < 10 ? "0" : "") + String(m)
-    }
+    /// An instant in the deployment's zone, in the page's language.
+    func time(_ unix: Int64) -> String { language.time(unix) }
 }

@@ -23,12 +23,12 @@ struct CalendarDateTests {
     }
 
     @Test func convertsUnixTimesInAZone() {
-        #expect(CalendarDate(unixSeconds: 0, utcOffsetSeconds: 0) == CalendarDate(year: 1970, month: 1, day: 1))
-        #expect(CalendarDate(unixSeconds: -1, utcOffsetSeconds: 0) == CalendarDate(year: 1969, month: 12, day: 31))
+        #expect(CalendarDate(unixSeconds: 0, zone: LocalZone(identifier: "UTC")!) == CalendarDate(year: 1970, month: 1, day: 1))
+        #expect(CalendarDate(unixSeconds: -1, zone: LocalZone(identifier: "UTC")!) == CalendarDate(year: 1969, month: 12, day: 31))
         // 2024-02-29T16:00:00Z is already 1 March in Beijing.
-        #expect(CalendarDate(unixSeconds: 1_709_222_400, utcOffsetSeconds: 0) == CalendarDate(year: 2024, month: 2, day: 29))
+        #expect(CalendarDate(unixSeconds: 1_709_222_400, zone: LocalZone(identifier: "UTC")!) == CalendarDate(year: 2024, month: 2, day: 29))
         #expect(CalendarDate(unixSeconds: 1_709_222_400) == CalendarDate(year: 2024, month: 3, day: 1))
         #expect(CalendarDate(unixSeconds: 1_709_222_400 - 1) == CalendarDate(year: 2024, month: 2, day: 29))
-        #expect(CalendarDate(unixSeconds: 4_102_444_800, utcOffsetSeconds: 0) == CalendarDate(year: 2100, month: 1, day: 1))
+        #expect(CalendarDate(unixSeconds: 4_102_444_800, zone: LocalZone(identifier: "UTC")!) == CalendarDate(year: 2100, month: 1, day: 1))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import GridPassCore
-import GridPassServer
+@testable import GridPassServer
 import GridPassTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -51,7 +51,8 @@ struct AssistedTests {
             let aunt = try await AuntZhang.make(client, services)
             let entry = try #require(try await services.staff.audit(before: nil, limit: 20).first { $0.action == .assist })
             #expect(entry.userName == "lvhua" && entry.target == "person:" + aunt.personID)
-            #expect(entry.detail.contains("consent given in person to staff lvhua"))
+            #expect(AuditText(s: StaffText(.en), services: services).detail(entry) == "consent given in person to staff lvhua (平山区东明街道东进社区 3号楼 2单元)")
+            #expect(AuditText(s: StaffText(.zh), services: services).detail(entry) == "本人当面向工作人员 lvhua 表示同意（平山区东明街道东进社区 3号楼 2单元）")
 
             var other = AuntZhang.fields
             other["token"] = aunt.door.token
