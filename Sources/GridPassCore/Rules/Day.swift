@@ -56,6 +56,20 @@ public struct Day: Strideable, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { iso }
 
+    /// The day as Chinese text reads it: `2026年12月7日`.
+    public var chineseText: String {
+        let (y, m, d) = components
+        return "\(y)年\(m)月\(d)日"
+    }
+
+    /// The day as English text reads it: `7 Dec 2026`.
+    public var englishText: String {
+        let (y, m, d) = components
+        return "\(d) \(Self.englishMonths[m - 1]) \(y)"
+    }
+
+    public static let englishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
     public func advanced(by n: Int) -> Day { Day(number: number + n) }
     public func distance(to other: Day) -> Int { other.number - number }
     public static func < (a: Day, b: Day) -> Bool { a.number < b.number }

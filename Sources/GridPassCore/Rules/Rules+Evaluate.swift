@@ -103,8 +103,8 @@ extension Rules {
             func hit(region: String? = nil, detail: String? = nil, subject: String? = nil, zh: [ReasonTemplate.Placeholder: String] = [:],
                      en: [ReasonTemplate.Placeholder: String] = [:]) {
                 var zhValues = zh, enValues = en
-                zhValues[.day] = d.day.iso
-                enValues[.day] = d.day.iso
+                zhValues[.day] = d.day.chineseText
+                enValues[.day] = d.day.englishText
                 out.append(RuleHit(order: order, code: trigger.code, color: level.color, day: d.day, lastDay: d.day,
                                region: region, detail: detail, subject: subject,
                                zh: trigger.zh.render(zhValues), en: trigger.en.render(enValues)))
@@ -139,10 +139,10 @@ extension Rules {
         var out: [RuleHit] = []
         for flag in flags {
             for (order, level, trigger) in indexedTriggers where trigger.condition == .flag(flag.kind) {
-                let values: [ReasonTemplate.Placeholder: String] = [.day: flag.days.lowerBound.iso]
-                out.append(RuleHit(order: order, code: trigger.code, color: level.color, day: flag.days.lowerBound,
+                let first = flag.days.lowerBound
+                out.append(RuleHit(order: order, code: trigger.code, color: level.color, day: first,
                                lastDay: flag.days.upperBound, region: nil, detail: flag.kind.rawValue, subject: flag.kind.rawValue,
-                               zh: trigger.zh.render(values), en: trigger.en.render(values)))
+                               zh: trigger.zh.render([.day: first.chineseText]), en: trigger.en.render([.day: first.englishText])))
             }
         }
         return out

@@ -4,34 +4,23 @@ import GridPassCore
 /// way the page's language writes them. The JSON API keeps UTC (`isoTime`); pages and print sheets
 /// use these (CSV files write days as `YYYY-MM-DD`, local days too).
 extension Language {
-    private static let englishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
     /// `2026年12月8日 06:53` · `8 Dec 2026, 06:53`.
     func time(_ unix: Int64, in zone: LocalZone = .deployment) -> String {
-        let t = zone.local(unix)
-        return date(year: t.year, month: t.month, day: t.day) + (self == .en ? ", " : " ") + Self.clock(t)
+        date(zone.day(of: unix)) + (self == .en ? ", " : " ") + clock(unix, in: zone)
     }
 
     /// `2026年12月8日` · `8 Dec 2026`.
-    func date(_ day: Day) -> String {
-        let (y, m, d) = day.components
-        return date(year: y, month: m, day: d)
-    }
+    func date(_ day: Day) -> String { self == .en ? day.englishText : day.chineseText }
 
     /// `12月8日` · `8 Dec`: a day of the current week or so, where the year goes without saying.
     func shortDate(_ day: Day) -> String {
         let (_, m, d) = day.components
-        return self == .en ? "\(d) \(Self.englishMonths[m - 1])" : "\(m)月\(d)日"
+        return self == .en ? "\(d) \(Day.englishMonths[m - 1])" : "\(m)月\(d)日"
     }
 
     /// `06:53` in any language.
-    func clock(_ unix: Int64, in zone: LocalZone = .deployment) -> String { Self.clock(zone.local(unix)) }
-
-    private func date(year: Int, month: Int, day: Int) -> String {
-        self == .en ? "\(day) \(Self.englishMonths[month - 1]) \(year)" : "\(year)年\(month)月\(day)日"
-    }
-
-    private static func clock(_ t: LocalDateTime) -> String {
-        (t.hour < 10 ? "0" : "") + String(t.hour) + ":" + (t.minute < 10 ? "0" : "") + String(t.minute)
+    func clock(_ unix: Int64, in zone: LocalZone = .deployment) -> String {
+        let t = zone.local(unix)
+        return (t.hour < 10 ? "0" : "") + String(t.hour) + ":" + (t.minute < 10 ? "0" : "") + String(t.minute)
     }
 }

@@ -57,7 +57,7 @@ struct RecoveryTests {
         let e = rules.on(40, decls, flags: [StaffFlag(.suspected, day: F.day(2))])
         #expect(e.color == .red)
         #expect(e.reasons.map(\.code) == ["flag_suspected"] && e.reasons.first?.day == F.day(2))
-        #expect(e.reasons.first?.zh == "工作人员标记：疑似病例（2026-11-03 起）")
+        #expect(e.reasons.first?.zh == "工作人员标记：疑似病例（2026年11月3日起）")
     }
 
     @Test("cleared closes the flag; then 14 clean days turn it green")

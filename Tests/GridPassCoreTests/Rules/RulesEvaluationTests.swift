@@ -57,17 +57,17 @@ struct RulesEvaluationTests {
         let reason = try #require(red.reasons.first)
         #expect(red.reasons.count == 1, "only the triggers of the current colour")
         #expect(reason.code == "high_risk_region" && reason.region == "110105" && reason.day == d)
-        #expect(reason.zh == "去过高风险地区 110105（2026-11-20）")
-        #expect(reason.en == "Visited high-risk region 110105 (2026-11-20)")
+        #expect(reason.zh == "去过高风险地区 110105（2026年11月20日）")
+        #expect(reason.en == "Visited high-risk region 110105 (20 Nov 2026)")
 
         let yellow = rules.evaluate(declarations: [decl], flags: [], risks: ["310101": .medium], today: d)
         #expect(yellow.color == .yellow)
         #expect(Set(yellow.reasons.map(\.code)) == ["medium_risk_region", "fever", "symptom"])
         let texts = yellow.reasons.map(\.zh)
-        #expect(texts.contains("去过中风险地区 310101（2026-11-20）"))
-        #expect(texts.contains("体温 38.0 °C（2026-11-20）"))
-        #expect(texts.contains("症状：咽痛（2026-11-20）"))
-        #expect(yellow.reasons.map(\.en).contains("Symptom: sore throat (2026-11-20)"))
+        #expect(texts.contains("去过中风险地区 310101（2026年11月20日）"))
+        #expect(texts.contains("体温 38.0 °C（2026年11月20日）"))
+        #expect(texts.contains("症状：咽痛（2026年11月20日）"))
+        #expect(yellow.reasons.map(\.en).contains("Symptom: sore throat (20 Nov 2026)"))
         #expect(yellow.reasons.first { $0.code == "symptom" }?.detail == "sore_throat")
     }
 
@@ -134,7 +134,7 @@ struct RulesEvaluationTests {
         let e = rules.on(1, decls)
         #expect(e.reasons.map(\.code) == ["fever"])
         #expect(e.reasons.first?.detail == "37.9" && e.reasons.first?.day == F.day(1))
-        #expect(e.reasons.first?.en == "Temperature 37.9 °C (2026-11-02)")
+        #expect(e.reasons.first?.en == "Temperature 37.9 °C (2 Nov 2026)")
     }
 
     @Test("regionsTouched: visited regions in the window only")
@@ -158,7 +158,7 @@ struct RegionNameReasonTests {
         let evaluation = rules.evaluate(declarations: [d], flags: [], risks: ["420106": .high, "999999": .high], today: day,
                                         regionName: { $0 == "420106" ? "湖北省武汉市武昌区" : nil })
         let texts = evaluation.reasons.map(\.zh)
-        #expect(texts.contains("去过高风险地区 湖北省武汉市武昌区（2026-11-20）"))
-        #expect(texts.contains("去过高风险地区 999999（2026-11-20）"))
+        #expect(texts.contains("去过高风险地区 湖北省武汉市武昌区（2026年11月20日）"))
+        #expect(texts.contains("去过高风险地区 999999（2026年11月20日）"))
     }
 }
