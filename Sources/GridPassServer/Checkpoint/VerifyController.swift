@@ -103,14 +103,29 @@ struct VerifyController: Sendable {
         }
     }
 
+    /// Who the token belongs to, with the checkpoints it may scan at (`mayScan`), in tree order:
+    /// a guard's one, those below a staff user's scope, every one for an admin, none for HR. The
+    /// guard page shows a guard's checkpoint as text and offers staff and admins a choice.
     @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         var scope: Any = NSNull()
         var scopeName: Any = NSNull()
+        var checkpoints: [PlacePath] = []
         if let id = user.scopePlaceID, let place = try await services.places.place(id: id) {
+            let path = try await services.places.path(of: place)
             scope = place.code
-            scopeName = try await services.places.path(of: place).fullName
+            scopeName = path.fullName
+            if user.role == .guard_ || user.role == .staff {
+                checkpoints = place.kind == .checkpoint ? [path] : try await services.places.doors(under: place).filter { $0.place.kind == .checkpoint }
+            }
+        } else if user.role == .admin {
+            for root in try await services.places.children(of: nil) {
+                checkpoints += try await services.places.doors(under: root).filter { $0.place.kind == .checkpoint }
+            }
         }
-        return Response.json(["name": user.name, "role": user.role.rawValue, "scope": scope, "scope_name": scopeName])
+        return Response.json(["name": user.name, "role": user.role.rawValue, "scope": scope, "scope_name": scopeName,
+                              "checkpoints": checkpoints.filter { mayScan(user, at: $0) }.map {
+                                  ["code": $0.place.code, "name": $0.place.name, "full_name": $0.fullName]
+                              }])
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
 import GridPassCore
 
-/// Checks a scanned health code at a checkpoint (CONTRACT §6) and logs the scan.
+/// Checks a scanned health code at a checkpoint (CONTRACT §6) and logs the scan; the same code
+/// again at the same checkpoint within 3 s is answered but not logged again (`RepeatScanFilter`).
 public struct VerifyService: Sendable {
     let services: AppServices
     /// Where scans go: batched by the server (`ScanLogWriter`), written at once by the CLI.
     let log: @Sendable (ScanRecord) async throws -> Void
     let checkpoints = TTLCache<String, PlacePath>(ttl: .seconds(5))
+    let repeats = RepeatScanFilter()
 
     public init(services: AppServices) {
         self.services = services
@@ -79,9 +81,15 @@ public struct VerifyService: Sendable {
         }
         let verdict = CheckpointDecision.decide(code, person: standing, checkpoint: checkpoint)
         services.metrics.verified(verdict)
-        try await log(ScanRecord(checkpointID: checkpoint?.place.id, person: standing == nil ? nil : ref,
-                                                     result: verdict.result.rawValue, reason: verdict.reason, at: now))
+        try await record(payload, ScanRecord(checkpointID: checkpoint?.place.id, person: standing == nil ? nil : ref,
+                                             result: verdict.result.rawValue, reason: verdict.reason, at: now))
         return Outcome(verdict: verdict, maskedName: name, place: placeName, checkedAt: now)
+    }
+
+    /// Logs `scan` of the text `code` unless it is a repeat within the window.
+    func record(_ code: String, _ scan: ScanRecord) async throws {
+        guard !repeats.isRepeat(code, at: scan.checkpointID) else { return }
+        try await log(scan)
     }
 
     /// A card: unknown → `not_found`, replaced by a newer card → `revoked`; otherwise the person's
@@ -105,7 +113,7 @@ public struct VerifyService: Sendable {
         if let current { return try await verify(current, at: checkpoint, now: now) }
         let verdict = Verdict(.invalid, refusal ?? "not_found")
         services.metrics.verified(verdict)
-        try await log(ScanRecord(checkpointID: checkpoint?.place.id, person: nil, result: verdict.result.rawValue, reason: verdict.reason, at: now))
+        try await record(text, ScanRecord(checkpointID: checkpoint?.place.id, person: nil, result: verdict.result.rawValue, reason: verdict.reason, at: now))
         return Outcome(verdict: verdict, maskedName: nil, place: nil, checkedAt: now)
     }
 }

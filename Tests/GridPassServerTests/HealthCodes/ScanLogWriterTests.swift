@@ -21,16 +21,25 @@ struct ScanLogWriterTests {
         }
         task.cancel()
         try await task.value
-        let logged: [Int64]
+        let logged = try await Self.rows(store).map(\.at)
+        #expect(logged == (0..<5).map { 1_764_201_600 + Int64($0) })
+    }
+
+    /// The scan log's rows, oldest first, read straight from the store (either backend).
+    static func rows(_ store: AppServices.Store) async throws -> [(checkpointID: Int64?, result: String, reason: String, at: Int64)] {
         switch store {
         case .sqlite(let dir):
             let pool = try DataDirectory(path: dir).openDatabase()
-            logged = try await pool.read { db in try Int64.fetchAll(db, sql: "SELECT at FROM scan ORDER BY id") }
+            return try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT checkpoint_id, result, reason, at FROM scan ORDER BY id").map { (checkpointID: $0[0], result: $0[1], reason: $0[2], at: $0[3]) }
+            }
         case .postgres(let url, _):
             let database = try await PostgresDatabase.open(try PostgresURL(url))
             defer { database.close() }
-            logged = try await database.client.rows("SELECT at FROM scan ORDER BY id") { try $0.get(0, as: Int64.self) }
+            return try await database.client.rows("SELECT checkpoint_id, result, reason, at FROM scan ORDER BY id") {
+                (checkpointID: try $0.get(0, as: Int64?.self), result: try $0.get(1, as: String.self),
+                 reason: try $0.get(2, as: String.self), at: try $0.get(3, as: Int64.self))
+            }
         }
-        #expect(logged == (0..<5).map { 1_764_201_600 + Int64($0) })
     }
 }
