@@ -27,11 +27,12 @@ def ensure_binary():
 
 
 class Server:
-    """`gridpass serve` on `data` at 127.0.0.1:`port` (its output in `log`); stop() ends it."""
+    """`gridpass serve` on `data` at 127.0.0.1:`port` (its output in `log`), with `extra` options
+    (`--code-ttl 20`); stop() ends it."""
 
-    def __init__(self, data, port, log):
+    def __init__(self, data, port, log, extra=()):
         self.base = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen([BIN, "serve", "--port", str(port), "--host", "127.0.0.1", "--public-url", self.base, "--data", data],
+        self.proc = subprocess.Popen([BIN, "serve", "--port", str(port), "--host", "127.0.0.1", "--public-url", self.base, "--data", data, *extra],
                                      stdout=open(log, "w"), stderr=subprocess.STDOUT)
         for _ in range(300):
             try:
