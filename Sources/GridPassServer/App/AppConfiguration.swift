@@ -19,6 +19,9 @@ public struct AppConfiguration: Sendable {
     public var trustedProxies: [String] = []
     /// The deployment's time zone (`--time-zone`): days, weeks and every time a page shows.
     public var timeZone: LocalZone = .shanghai
+    /// The same code at the same checkpoint within this window is answered but logged once
+    /// (`--repeat-window`; zero logs every scan).
+    public var repeatWindow: Duration = RepeatScanFilter.defaultWindow
     /// Where the data lives: by default the SQLite data directory `dataDirectory`.
     public var store: AppServices.Store?
     /// The store to open.

@@ -60,7 +60,8 @@ func buildRouter(_ services: AppServices, config: AppConfiguration, scanLog: Sca
     PersonalPage(services: services, codes: codes).addRoutes(to: router)
     CodeController(services: services, codes: codes).addRoutes(to: router)
     FlagController(services: services, codes: codes).addRoutes(to: router)
-    let verifier = scanLog.map { writer in VerifyService(services: services, log: { writer.append($0) }) } ?? VerifyService(services: services)
+    let verifier = scanLog.map { writer in VerifyService(services: services, repeatWindow: config.repeatWindow, log: { writer.append($0) }) }
+        ?? VerifyService(services: services, repeatWindow: config.repeatWindow)
     VerifyController(services: services, verifier: verifier).addRoutes(to: router)
     CheckpointPage(services: services).addRoutes(to: router)
     RegionController(services: services).addRoutes(to: router)

@@ -8,7 +8,10 @@ import Synchronization
 /// `serve` nodes, the same code sent to two nodes within the window is logged once by each. That
 /// keeps verification free of a database round trip; the guard page does not re-send a code it
 /// has just sent, so both reads of one page reach one node in practice.
-final class RepeatScanFilter: Sendable {
+public final class RepeatScanFilter: Sendable {
+    /// 3 s: a scanner and the camera reading one code, a retry, Enter pressed twice.
+    public static let defaultWindow: Duration = .seconds(3)
+
     struct Key: Hashable {
         let code: String
         let checkpointID: Int64?
@@ -22,7 +25,8 @@ final class RepeatScanFilter: Sendable {
     let window: Duration
     private let state: Mutex<State>
 
-    init(window: Duration = .seconds(3)) {
+    /// A zero window logs every scan (`serve --repeat-window 0`).
+    init(window: Duration = defaultWindow) {
         self.window = window
         self.state = Mutex(State(swept: .now))
     }
@@ -36,6 +40,7 @@ final class RepeatScanFilter: Sendable {
                 state.seen = state.seen.filter { now - $0.value < window }
                 state.swept = now
             }
+            guard window > .zero else { return false }
             if let at = state.seen[key], now - at < window { return true }
             state.seen[key] = now
             return false

@@ -8,17 +8,20 @@ public struct VerifyService: Sendable {
     /// Where scans go: batched by the server (`ScanLogWriter`), written at once by the CLI.
     let log: @Sendable (ScanRecord) async throws -> Void
     let checkpoints = TTLCache<String, PlacePath>(ttl: .seconds(5))
-    let repeats = RepeatScanFilter()
+    let repeats: RepeatScanFilter
 
-    public init(services: AppServices) {
+    public init(services: AppServices, repeatWindow: Duration = RepeatScanFilter.defaultWindow) {
         self.services = services
         self.log = { try await services.health.logScan($0) }
+        self.repeats = RepeatScanFilter(window: repeatWindow)
     }
 
     /// With `log` receiving every scan instead of the database (the server's batch writer).
-    public init(services: AppServices, log: @escaping @Sendable (ScanRecord) async throws -> Void) {
+    public init(services: AppServices, repeatWindow: Duration = RepeatScanFilter.defaultWindow,
+                log: @escaping @Sendable (ScanRecord) async throws -> Void) {
         self.services = services
         self.log = log
+        self.repeats = RepeatScanFilter(window: repeatWindow)
     }
 
     public struct Outcome: Sendable {

@@ -79,6 +79,15 @@ struct CheckpointQueueTests {
         #expect(filter.count == 1, "a sweep forgets what is past the window")
     }
 
+    @Test("a zero window (serve --repeat-window 0) logs every scan and remembers nothing")
+    func zeroWindow() {
+        let filter = RepeatScanFilter(window: .zero)
+        let t0 = ContinuousClock.now
+        #expect(!filter.isRepeat("GP1:A", at: 1, now: t0))
+        #expect(!filter.isRepeat("GP1:A", at: 1, now: t0))
+        #expect(filter.count == 0)
+    }
+
     @Test("/api/v1/me names the checkpoints the token may scan at: a guard's own, a staff scope's, every one for an admin, none for HR",
           arguments: Backend.all)
     func meCheckpoints(_ backend: Backend) async throws {
