@@ -4,7 +4,8 @@
 - Server: `gridpass serve` on a data directory, on 127.0.0.1:PORT, waited for (GET /healthz), and
   `http(method, path, body, headers)` against it (a dict or list body is sent as JSON);
 - CDP: a small Chrome DevTools Protocol client over a WebSocket, with the standard library only;
-- chromium(port, ...): headless Chromium at a phone's size (390x844, zh-CN by default) driven by CDP.
+- chromium(port, ...): headless Chromium at a phone's size (390x844, zh-CN by default) driven by CDP;
+- wait(cdp, expr): until a page expression holds; id_number(seq): a valid identity number.
 """
 import base64, json, os, socket, struct, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
@@ -137,3 +138,21 @@ def chromium(port, extra=(), lang="zh-CN"):
             pass
         time.sleep(0.1)
     proc.kill(); die("chromium did not start")
+
+
+def wait(cdp, expr, seconds=5):
+    """True as soon as the page expression `expr` is truthy, False after `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if cdp.eval(expr): return True
+        time.sleep(0.02)
+    return False
+
+
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def id_number(seq, born="19850615"):
+    """A valid resident identity number (GB 11643) of Beijing 朝阳区, born `born`, sequence `seq`."""
+    body = "110105" + born + f"{seq % 1000:03d}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
