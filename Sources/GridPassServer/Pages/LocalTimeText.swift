@@ -12,10 +12,10 @@ extension Language {
     /// `2026年12月8日` · `8 Dec 2026`.
     func date(_ day: Day) -> String { self == .en ? day.englishText : day.chineseText }
 
-    /// `12月8日` · `8 Dec`: a day of the current week or so, where the year goes without saying.
+    /// `12/8` · `8/12`: a day on a chart's axis, where the week's dates are said above it.
     func shortDate(_ day: Day) -> String {
         let (_, m, d) = day.components
-        return self == .en ? "\(d) \(Day.englishMonths[m - 1])" : "\(m)月\(d)日"
+        return self == .en ? "\(d)/\(m)" : "\(m)/\(d)"
     }
 
     /// `06:53` in any language.
