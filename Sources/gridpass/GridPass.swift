@@ -58,9 +58,10 @@ struct ZoneOption: ParsableArguments {
             help: "The deployment's time zone (IANA name): days, weeks and the times pages show (default Asia/Shanghai, or GRIDPASS_TIME_ZONE).")
     var timeZone: String?
 
-    var zone: LocalZone {
+    /// The zone given (option, else GRIDPASS_TIME_ZONE), nil when none is.
+    var given: LocalZone? {
         get throws {
-            let name = timeZone ?? ProcessInfo.processInfo.environment["GRIDPASS_TIME_ZONE"].flatMap { $0.isEmpty ? nil : $0 } ?? "Asia/Shanghai"
+            guard let name = timeZone ?? ProcessInfo.processInfo.environment["GRIDPASS_TIME_ZONE"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
             guard let zone = LocalZone(identifier: name) else {
                 throw ValidationError("--time-zone: unknown time zone \"\(name)\" (an IANA name such as Asia/Shanghai or Asia/Urumqi)")
             }
@@ -68,17 +69,24 @@ struct ZoneOption: ParsableArguments {
         }
     }
 
-    func validate() throws { _ = try zone }
+    /// The zone given, else Asia/Shanghai.
+    var zone: LocalZone { get throws { try given ?? .shanghai } }
+
+    func validate() throws { _ = try given }
 }
 
 func openServices(_ data: DataOption) async throws -> AppServices {
     bootstrapLogging()
     let store = try data.store()
+    let services: AppServices
     do {
-        return try await AppServices.open(store)
+        services = try await AppServices.open(store)
     } catch {
         throw ValidationError("cannot open \(data.name): \(error)")
     }
+    // Days and weeks as the server counts them: the zone `serve` last ran with (`--time-zone`).
+    if let zone = try await services.rememberedTimeZone() { LocalZone.use(zone) }
+    return services
 }
 
 nonisolated(unsafe) private var loggingBootstrapped = false

@@ -22,8 +22,8 @@ struct SummaryWeekly: AsyncParsableCommand {
 
     func run() async throws {
         guard let format = WeeklySummaryExport.Format(rawValue: format) else { throw ValidationError("--format must be html, csv or json") }
-        LocalZone.use(try zone.zone)
         let services = try await openServices(data)
+        if let given = try zone.given { LocalZone.use(given) }
         let text: String
         do { text = try await WeeklySummaryExport.render(services, place: place, week: week, format: format) } catch let failure as WeeklySummaryExport.Failure {
             throw ValidationError(failure.description)

@@ -97,6 +97,12 @@ public struct AppServices: Sendable {
         try await settings.setting(SettingKey.codeTTL).flatMap(Int.init) ?? 86_400
     }
 
+    /// The time zone the server last ran with (`--time-zone`), when it is known here: CLI
+    /// commands count days and weeks the way the server does.
+    public func rememberedTimeZone() async throws -> LocalZone? {
+        try await settings.setting(SettingKey.timeZone).flatMap(LocalZone.init(identifier:))
+    }
+
     /// The rules of `choice`. Rules given to `serve` that differ from the ones remembered are
     /// adopted with `HealthRepository.adoptRules`: in the transaction that remembers them,
     /// everyone is marked stale, so that no code signed under the old rules passes until its
@@ -138,4 +144,5 @@ enum SettingKey {
     static let publicURL = "public_url"
     static let rules = "rules"
     static let codeTTL = "code_ttl"
+    static let timeZone = "time_zone"
 }

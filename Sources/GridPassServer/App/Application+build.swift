@@ -16,6 +16,7 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
     let services = try await AppServices.open(config.effectiveStore, rules: .serve(file: config.rulesFile))
     try await services.settings.setSetting(SettingKey.publicURL, config.effectivePublicURL)
     try await services.settings.setSetting(SettingKey.codeTTL, String(config.codeTTL))
+    try await services.settings.setSetting(SettingKey.timeZone, config.timeZone.identifier)
     if config.demo {
         let summary = try await DemoData.load(into: services.places)
         logger.info("demo street loaded", metadata: ["inserted": "\(summary.inserted)", "updated": "\(summary.updated)"])
