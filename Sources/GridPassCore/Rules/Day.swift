@@ -70,6 +70,11 @@ public struct Day: Strideable, Hashable, Sendable, CustomStringConvertible {
 
     public static let englishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+    /// Whole days since 1970-01-01 of `seconds` since its midnight, rounded down (also before 1970).
+    static func days(in seconds: Int64) -> Int64 {
+        seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    }
+
     public func advanced(by n: Int) -> Day { Day(number: number + n) }
     public func distance(to other: Day) -> Int { other.number - number }
     public static func < (a: Day, b: Day) -> Bool { a.number < b.number }
@@ -120,7 +125,7 @@ public enum UTCTimestamp {
 
     /// Appends the instant's text to `out`, with `.mmm` when `milliseconds` is given.
     public static func append(_ unixSeconds: Int64, milliseconds: Int? = nil, to out: inout [UInt8]) {
-        let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
+        let days = Day.days(in: unixSeconds)
         let second = Int(unixSeconds - days * 86_400)
         let (y, m, d) = Day.civil(fromDays: Int(days))
         func put(_ value: Int, width: Int) {

@@ -45,18 +45,18 @@ public struct LocalZone: Sendable, Equatable {
 
     /// The instant shown as local wall-clock fields.
     public func local(_ unixSeconds: Int64) -> LocalDateTime {
-        let local = unixSeconds + offset(at: unixSeconds)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let offset = offset(at: unixSeconds)
+        let local = unixSeconds + offset
+        let days = Day.days(in: local)
         let second = Int(local - days * 86_400)
         let (y, m, d) = Day.civil(fromDays: Int(days))
         return LocalDateTime(year: y, month: m, day: d, hour: second / 3600, minute: second / 60 % 60, second: second % 60,
-                             offsetSeconds: Int(offset(at: unixSeconds)))
+                             offsetSeconds: Int(offset))
     }
 
     /// The day containing the instant, in this zone.
     public func day(of unixSeconds: Int64) -> Day {
-        let local = unixSeconds + offset(at: unixSeconds)
-        return Day(number: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
+        Day(number: Int(Day.days(in: unixSeconds + offset(at: unixSeconds))))
     }
 
     /// The instant the day begins in this zone (its local midnight).
