@@ -34,13 +34,13 @@ public final class RepeatScanFilter: Sendable {
     /// True when `code` was let through at `checkpointID` less than `window` before `now`;
     /// otherwise it is let through (remembered from `now` on) and the answer is false.
     func isRepeat(_ code: String, at checkpointID: Int64?, now: ContinuousClock.Instant = .now) -> Bool {
+        guard window > .zero else { return false }  // every scan logged: nothing to remember
         let key = Key(code: code, checkpointID: checkpointID)
         return state.withLock { state in
             if now - state.swept >= window {  // forget what is past the window, once a window
                 state.seen = state.seen.filter { now - $0.value < window }
                 state.swept = now
             }
-            guard window > .zero else { return false }
             if let at = state.seen[key], now - at < window { return true }
             state.seen[key] = now
             return false
