@@ -41,9 +41,9 @@ struct AuditText {
     }
 
     /// What it was done to, by name: the place's full name, the region's name, the person's masked name.
-    func target(_ e: AuditEntry) async throws -> String {
-        let parts = e.target.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return e.target }
+    func target(_ target: String) async throws -> String {
+        let parts = target.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return target }
         let (kind, value) = (parts[0], parts[1])
         switch kind {
         case "place":
@@ -59,16 +59,16 @@ struct AuditText {
             return NameMask.mask(person.name) + " · " + id
         case "user": return s.fill("audit_t_user", ["name": value])
         case "problem": return s.fill("audit_t_problem", ["id": value])
-        default: return e.target
+        default: return target
         }
     }
 
     private func word(_ name: String, _ value: JSONValue) -> String {
         switch (name, value) {
-        case ("until", .number(let n, _)), ("at", .number(let n, _)): return s.time(Int64(n))
+        case ("until", .number(let n, _)): return s.time(Int64(n))
         case ("color", .string(let c)): return s.colorShort(HealthColor(rawValue: c))
         case ("level", .string(let l)): return s.strings["risk_" + l] ?? l
-        case ("unvisited", .string(let list)), ("regions", .string(let list)):
+        case ("unvisited", .string(let list)):
             return list.split(separator: ",").map { code in services.regions.fullName(String(code)) ?? String(code) }.joined(separator: "、")
         case (_, .string(let text)): return text
         case (_, .number(let n, let isInteger)): return isInteger ? String(Int64(n)) : String(n)

@@ -16,10 +16,12 @@ struct StaffAuditController: Sendable {
         let before = r.query("before").flatMap { Int64(String($0)) }
         let entries = try await env.services.staff.audit(before: before, limit: Self.pageSize)
         let text = AuditText(s: s, services: env.services)
-        var rows: [[String: Any]] = []
-        for e in entries {
-            rows.append(["at": s.time(e.at), "user": e.userName, "action": s["action_" + e.action.rawValue], "actionCode": e.action.rawValue,
-                         "target": try await text.target(e), "detail": text.detail(e), "address": e.address ?? ""])
+        // A page names the same few places and people again and again: each is looked up once.
+        var targets: [String: String] = [:]
+        for target in Set(entries.map(\.target)) { targets[target] = try await text.target(target) }
+        let rows: [[String: Any]] = entries.map { e in
+            ["at": s.time(e.at), "user": e.userName, "action": s["action_" + e.action.rawValue], "actionCode": e.action.rawValue,
+             "target": targets[e.target] ?? e.target, "detail": text.detail(e), "address": e.address ?? ""]
         }
         var values: [String: Any] = ["title": s["audit_title"], "rows": rows, "empty": rows.isEmpty]
         if entries.count == Self.pageSize, let last = entries.last { values["older"] = "/staff/audit?before=\(last.id)" }
