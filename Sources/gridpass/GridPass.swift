@@ -51,7 +51,6 @@ struct DataOption: ParsableArguments {
     }
 }
 
-/// Opens the store for a command, with logs as JSON lines on standard error.
 /// `--time-zone`: the zone of the deployment's days and of every time a page shows.
 struct ZoneOption: ParsableArguments {
     @Option(name: .customLong("time-zone"),
@@ -75,6 +74,7 @@ struct ZoneOption: ParsableArguments {
     func validate() throws { _ = try given }
 }
 
+/// Opens the store for a command, with logs as JSON lines on standard error.
 func openServices(_ data: DataOption) async throws -> AppServices {
     bootstrapLogging()
     let store = try data.store()
